@@ -1,0 +1,102 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/**
+ * The process environment, validated once at boot. Every setting of the app is
+ * here; nothing else reads `process.env`.
+ */
+export class EnvironmentVariables {
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT?: number;
+
+  /** Postgres URL; unset → an embedded PostgreSQL under ACD_DATA_DIR. */
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  /** Redis URL; unset → the in-process state store (single node). */
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  /** Key prefix in Redis; use a hash tag such as `{acd}:` on Redis Cluster. */
+  @IsOptional() @IsString() @MinLength(1)
+  ACD_REDIS_PREFIX?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString() @MinLength(16, { message: 'JWT_SECRET must be at least 16 characters' })
+  JWT_SECRET?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @Matches(/^[^@\s]+@[^@\s]+$/, { message: 'ACD_ADMIN_EMAIL must be an email address' })
+  ACD_ADMIN_EMAIL?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString() @MinLength(8, { message: 'ACD_ADMIN_PASSWORD must be at least 8 characters' })
+  ACD_ADMIN_PASSWORD?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsString() @MinLength(16, { message: 'TELEPHONY_SECRET must be at least 16 characters' })
+  TELEPHONY_SECRET?: string;
+
+  @IsOptional() @Transform(emptyToUndefined) @IsUrl({ require_tld: false, require_protocol: true }, { message: 'TELEPHONY_WEBHOOK_URL must be an http(s) URL' })
+  TELEPHONY_WEBHOOK_URL?: string;
+
+  /** Where the embedded PostgreSQL and generated secrets live. */
+  @IsOptional() @IsString()
+  ACD_DATA_DIR?: string;
+
+  /** How long an agent whose socket dropped keeps its state before going offline. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3600)
+  ACD_DISCONNECT_GRACE_SECONDS?: number;
+
+  /** After a reject, how long the task is not offered to that agent again. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3600)
+  ACD_REJECT_COOLDOWN_SECONDS?: number;
+
+  @IsOptional() @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL?: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+}
+
+/** The typed configuration object injected everywhere (see AppConfigModule). */
+export interface AppConfig {
+  port: number;
+  databaseUrl: string | null;
+  redisUrl: string | null;
+  redisPrefix: string;
+  jwtSecret: string | null;
+  adminEmail: string | null;
+  adminPassword: string | null;
+  telephonySecret: string | null;
+  telephonyWebhookUrl: string | null;
+  dataDir: string;
+  disconnectGraceMs: number;
+  rejectCooldownMs: number;
+  logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export class ConfigValidationError extends Error {}
+
+/** Parses and validates an environment; throws naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = plainToInstance(EnvironmentVariables, { ...env }, { enableImplicitConversion: false });
+  const errors = validateSync(parsed, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new ConfigValidationError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return {
+    port: parsed.PORT ?? 3000,
+    databaseUrl: parsed.DATABASE_URL ?? null,
+    redisUrl: parsed.REDIS_URL ?? null,
+    redisPrefix: parsed.ACD_REDIS_PREFIX ?? 'acd:',
+    jwtSecret: parsed.JWT_SECRET ?? null,
+    adminEmail: parsed.ACD_ADMIN_EMAIL ?? null,
+    adminPassword: parsed.ACD_ADMIN_PASSWORD ?? null,
+    telephonySecret: parsed.TELEPHONY_SECRET ?? null,
+    telephonyWebhookUrl: parsed.TELEPHONY_WEBHOOK_URL ?? null,
+    dataDir: parsed.ACD_DATA_DIR ?? '.data',
+    disconnectGraceMs: (parsed.ACD_DISCONNECT_GRACE_SECONDS ?? 30) * 1000,
+    rejectCooldownMs: (parsed.ACD_REJECT_COOLDOWN_SECONDS ?? 30) * 1000,
+    logLevel: parsed.LOG_LEVEL ?? 'log',
+  };
+}
