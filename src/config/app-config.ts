@@ -43,6 +43,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsString()
   ACD_DATA_DIR?: string;
 
+  /** Port of the embedded PostgreSQL (only used when DATABASE_URL is unset); listens on 127.0.0.1 only. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  ACD_EMBEDDED_PG_PORT?: number;
+
   /** How long an agent whose socket dropped keeps its state before going offline. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3600)
   ACD_DISCONNECT_GRACE_SECONDS?: number;
@@ -67,6 +71,7 @@ export interface AppConfig {
   telephonySecret: string | null;
   telephonyWebhookUrl: string | null;
   dataDir: string;
+  embeddedPostgresPort: number;
   disconnectGraceMs: number;
   rejectCooldownMs: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
@@ -95,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     telephonySecret: parsed.TELEPHONY_SECRET ?? null,
     telephonyWebhookUrl: parsed.TELEPHONY_WEBHOOK_URL ?? null,
     dataDir: parsed.ACD_DATA_DIR ?? '.data',
+    embeddedPostgresPort: parsed.ACD_EMBEDDED_PG_PORT ?? 54329,
     disconnectGraceMs: (parsed.ACD_DISCONNECT_GRACE_SECONDS ?? 30) * 1000,
     rejectCooldownMs: (parsed.ACD_REJECT_COOLDOWN_SECONDS ?? 30) * 1000,
     logLevel: parsed.LOG_LEVEL ?? 'log',

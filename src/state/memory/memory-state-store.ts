@@ -305,7 +305,9 @@ export class MemoryStateStore implements StateStore {
     return due.map(([dueAt, key]) => {
       this.timers.remove(key);
       const bar = key.indexOf('|');
-      return { kind: key.slice(0, bar), id: key.slice(bar + 1), dueAt };
+      const timer = { kind: key.slice(0, bar), id: key.slice(bar + 1), dueAt };
+      if (timer.kind === 'reject-cooldown') this.pruneRejecters(timer.id, now);
+      return timer;
     });
   }
 
@@ -361,8 +363,11 @@ export class MemoryStateStore implements StateStore {
   }
 
   private giveBackLoad(agent: LiveAgent, channel: Channel, now: number, resetIdle: boolean): void {
-    agent.load[channel] = Math.max(0, agent.load[channel] - 1);
-    if (resetIdle && CHANNELS.every((c) => agent.load[c] === 0)) agent.idleSince = now;
+    // A release with nothing to give back (a duplicate completion) must not send the agent to the back of the idle line.
+    if (agent.load[channel] > 0) {
+      agent.load[channel] -= 1;
+      if (resetIdle && CHANNELS.every((c) => agent.load[c] === 0)) agent.idleSince = now;
+    }
     this.refreshFree(agent);
   }
 
@@ -378,6 +383,14 @@ export class MemoryStateStore implements StateStore {
   private takeFromLane(task: QueuedTask): void {
     this.lanes.get(task.laneKey)?.remove(task.taskId);
     this.queued.delete(task.taskId);
+  }
+
+  /** Drops a task's rejecters whose cooldown is over: they would never match again, and would pile up. */
+  private pruneRejecters(taskId: string, now: number): void {
+    const byAgent = this.rejecters.get(taskId);
+    if (!byAgent) return;
+    for (const [agentId, until] of byAgent) if (until <= now) byAgent.delete(agentId);
+    if (byAgent.size === 0) this.rejecters.delete(taskId);
   }
 
   private isRejecter(taskId: string, agentId: string, now: number): boolean {

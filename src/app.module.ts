@@ -1,0 +1,37 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AgentsModule } from './agents/agents.module';
+import { AuthModule } from './auth/auth.module';
+import { AppConfig } from './config/app-config';
+import { AppConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { GatewayModule } from './gateway/gateway.module';
+import { HealthModule } from './health/health.module';
+import { QueuesModule } from './queues/queues.module';
+import { RoutingModule } from './routing/routing.module';
+import { StateModule } from './state/state.module';
+import { TasksModule } from './tasks/tasks.module';
+
+/**
+ * The whole application. `config` replaces the environment (tests boot the
+ * real AppModule with their own database, Redis prefix and secrets).
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config?: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        DatabaseModule,
+        StateModule,
+        RoutingModule,
+        AuthModule,
+        AgentsModule,
+        QueuesModule,
+        TasksModule,
+        GatewayModule,
+        HealthModule,
+      ],
+    };
+  }
+}

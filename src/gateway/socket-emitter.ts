@@ -1,0 +1,41 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Namespace } from 'socket.io';
+import { AgentServerEvents, SupervisorServerEvents } from './socket-events';
+
+export const agentRoom = (agentId: string): string => `agent:${agentId}`;
+
+/**
+ * The one way the domain pushes to sockets: services call this, the gateways
+ * bind it to their namespaces at start-up. With the Redis adapter a room emit
+ * reaches the agent whichever node holds its socket.
+ */
+@Injectable()
+export class SocketEmitter {
+  private readonly logger = new Logger(SocketEmitter.name);
+  private agents?: Namespace;
+  private supervisors?: Namespace;
+
+  bindAgentNamespace(namespace: Namespace): void {
+    this.agents = namespace;
+  }
+
+  bindSupervisorNamespace(namespace: Namespace): void {
+    this.supervisors = namespace;
+  }
+
+  toAgent<E extends keyof AgentServerEvents>(agentId: string, event: E, ...args: Parameters<AgentServerEvents[E]>): void {
+    if (!this.agents) return this.logger.warn(`no /agent namespace yet, dropped ${event}`);
+    this.agents.to(agentRoom(agentId)).emit(event, ...args);
+  }
+
+  toSupervisors<E extends keyof SupervisorServerEvents>(event: E, ...args: Parameters<SupervisorServerEvents[E]>): void {
+    this.supervisors?.emit(event, ...args);
+  }
+
+  /** Sockets of an agent across all nodes (used before declaring an agent gone). */
+  async agentSocketCount(agentId: string): Promise<number> {
+    if (!this.agents) return 0;
+    const sockets = await this.agents.in(agentRoom(agentId)).fetchSockets();
+    return sockets.length;
+  }
+}

@@ -1,0 +1,203 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { FindOptionsWhere, QueryFailedError, Repository } from 'typeorm';
+import { TaskView } from '../gateway/socket-events';
+import { SocketEmitter } from '../gateway/socket-emitter';
+import { PresenceService } from '../presence/presence.service';
+import { DirectoryService, QueueProfile } from '../routing/directory.service';
+import { OffersService } from '../routing/offers.service';
+import { RoutingService } from '../routing/routing.service';
+import { virtualDeadline } from '../routing/virtual-deadline';
+import { STATE_STORE, StateStore } from '../state/state-store';
+import { CreateTaskDto, ListTasksQueryDto, TransferTaskDto } from './dto/task.dto';
+import { TaskEntity } from './task.entity';
+import { TaskException, TaskExceptionCode } from './task.exception';
+import { TaskHistoryService } from './task-history.service';
+import { TaskStatus } from './task-status';
+import { toTaskView } from './task.view';
+
+const UNIQUE_VIOLATION = '23505';
+
+/** Task life cycle through the API and the agent socket: create, cancel, transfer, complete. */
+@Injectable()
+export class TasksService {
+  private readonly logger = new Logger(TasksService.name);
+
+  constructor(
+    @InjectRepository(TaskEntity) private readonly tasks: Repository<TaskEntity>,
+    @Inject(STATE_STORE) private readonly store: StateStore,
+    private readonly directory: DirectoryService,
+    private readonly routing: RoutingService,
+    private readonly offers: OffersService,
+    private readonly presence: PresenceService,
+    private readonly history: TaskHistoryService,
+    private readonly emitter: SocketEmitter,
+  ) {}
+
+  /** Creates and queues a task, then routes it at once. Idempotent on externalId. */
+  async create(dto: CreateTaskDto): Promise<TaskView> {
+    if (dto.externalId) {
+      const existing = await this.tasks.findOneBy({ externalId: dto.externalId });
+      if (existing) return this.view(existing);
+    }
+    const queue = this.queueOrThrow(dto.queue);
+    if (queue.channel !== dto.channel) {
+      throw new TaskException(TaskExceptionCode.CHANNEL_MISMATCH, `queue ${queue.name} takes ${queue.channel} tasks, not ${dto.channel}`);
+    }
+    if (dto.preferredAgentId && !this.directory.agent(dto.preferredAgentId)) {
+      throw new TaskException(TaskExceptionCode.AGENT_NOT_FOUND, `preferred agent ${dto.preferredAgentId} does not exist`);
+    }
+    const now = new Date();
+    const priority = dto.priority ?? 0;
+    const entity = this.tasks.create({
+      channel: dto.channel,
+      queueId: queue.id,
+      status: 'queued',
+      priority,
+      skills: [...new Set(dto.skills ?? [])].sort(),
+      preferredAgentId: dto.preferredAgentId ?? null,
+      preferredUntil: dto.preferredAgentId ? new Date(now.getTime() + queue.preferredAgentTimeoutSeconds * 1000) : null,
+      attributes: dto.attributes ?? {},
+      externalId: dto.externalId ?? null,
+      score: virtualDeadline(now.getTime(), queue.slaSeconds, queue.priority + priority),
+      enqueuedAt: now,
+    });
+    let task: TaskEntity;
+    try {
+      task = await this.tasks.save(entity);
+    } catch (error) {
+      // Two creates with one externalId raced: the first one wins, both get it.
+      if (dto.externalId && isUniqueViolation(error)) return this.view(await this.tasks.findOneByOrFail({ externalId: dto.externalId }));
+      throw error;
+    }
+    await this.history.record(task, { type: 'created', at: now, data: { priority, externalId: task.externalId } });
+    await this.routing.enqueue(task);
+    await this.routing.routeTask(task.id);
+    return this.view(await this.tasks.findOneByOrFail({ id: task.id }));
+  }
+
+  async get(id: string): Promise<TaskView> {
+    return this.view(await this.findOrThrow(id));
+  }
+
+  async list(query: ListTasksQueryDto): Promise<TaskView[]> {
+    const where: FindOptionsWhere<TaskEntity> = {};
+    if (query.status) where.status = query.status;
+    if (query.channel) where.channel = query.channel;
+    if (query.queue) where.queueId = this.queueOrThrow(query.queue).id;
+    const rows = await this.tasks.find({ where, order: { createdAt: 'DESC' }, take: query.limit ?? 100 });
+    return rows.map((task) => this.view(task));
+  }
+
+  async cancel(id: string, actorId: string | null): Promise<TaskView> {
+    const task = await this.findOrThrow(id);
+    this.assertOpen(task, ['queued', 'offered', 'assigned']);
+    const agentId = await this.detach(task, 'canceled');
+    const now = new Date();
+    await this.tasks.update({ id }, { status: 'canceled', completedAt: now });
+    await this.history.record(task, { type: 'canceled', agentId, at: now, data: { by: actorId } });
+    const view = this.view(await this.tasks.findOneByOrFail({ id }));
+    if (agentId) {
+      this.emitter.toAgent(agentId, 'task:updated', { task: view });
+      await this.routing.routeAgent(agentId);
+    }
+    return view;
+  }
+
+  /** Moves a task to another queue or agent: the old task ends `transferred`, a new one keeps its age. */
+  async transfer(id: string, dto: TransferTaskDto, actorId: string | null): Promise<TaskView> {
+    if (!dto.queue === !dto.agentId) {
+      throw new TaskException(TaskExceptionCode.BAD_TRANSFER, 'give exactly one of queue or agentId');
+    }
+    const task = await this.findOrThrow(id);
+    this.assertOpen(task, ['queued', 'offered', 'assigned']);
+    const queue = dto.queue ? this.queueOrThrow(dto.queue) : this.directory.queue(task.queueId);
+    if (!queue) throw new TaskException(TaskExceptionCode.QUEUE_NOT_FOUND, `queue ${task.queueId} not found`);
+    if (queue.channel !== task.channel) {
+      throw new TaskException(TaskExceptionCode.CHANNEL_MISMATCH, `queue ${queue.name} takes ${queue.channel} tasks, not ${task.channel}`);
+    }
+    if (dto.agentId && !this.directory.agent(dto.agentId)) {
+      throw new TaskException(TaskExceptionCode.AGENT_NOT_FOUND, `agent ${dto.agentId} does not exist`);
+    }
+    const agentId = await this.detach(task, 'transferred');
+    const now = new Date();
+    const next = await this.tasks.save(
+      this.tasks.create({
+        channel: task.channel,
+        queueId: queue.id,
+        status: 'queued',
+        priority: task.priority,
+        skills: task.skills,
+        preferredAgentId: dto.agentId ?? null,
+        preferredUntil: dto.agentId ? new Date(now.getTime() + queue.preferredAgentTimeoutSeconds * 1000) : null,
+        attributes: { ...task.attributes, transferredFrom: task.id, ...(dto.note ? { transferNote: dto.note } : {}) },
+        conversationId: task.conversationId,
+        // The customer has been waiting since the first task: keep that age.
+        score: virtualDeadline(task.createdAt.getTime(), queue.slaSeconds, queue.priority + task.priority),
+        enqueuedAt: now,
+      }),
+    );
+    await this.tasks.update({ id }, { status: 'transferred', completedAt: now });
+    const data = { toQueue: queue.id, toAgent: dto.agentId ?? null, newTaskId: next.id, note: dto.note ?? null, by: actorId };
+    await this.history.record(task, { type: 'transferred', agentId, at: now, data });
+    await this.history.record(next, { type: 'created', at: now, data: { transferredFrom: task.id } });
+    if (agentId) {
+      this.emitter.toAgent(agentId, 'task:updated', { task: this.view(await this.tasks.findOneByOrFail({ id })) });
+      await this.routing.routeAgent(agentId);
+    }
+    await this.routing.enqueue(next);
+    await this.routing.routeTask(next.id);
+    return this.view(await this.tasks.findOneByOrFail({ id: next.id }));
+  }
+
+  /** The agent is done: the task goes to wrap-up (or straight to completed) and the capacity is freed. */
+  async complete(agentId: string, taskId: string, disposition: string | null): Promise<TaskView> {
+    const task = await this.findOrThrow(taskId);
+    if (task.agentId !== agentId) throw new TaskException(TaskExceptionCode.NOT_YOURS, 'This task is not assigned to you');
+    this.assertOpen(task, ['assigned']);
+    const wrapUpSeconds = this.directory.queue(task.queueId)?.wrapUpSeconds ?? 0;
+    const status: TaskStatus = wrapUpSeconds > 0 ? 'wrapping' : 'completed';
+    const now = new Date();
+    const result = await this.tasks.update({ id: taskId, status: 'assigned' }, { status, completedAt: now, disposition });
+    if (!result.affected) throw new TaskException(TaskExceptionCode.WRONG_STATUS, 'The task changed meanwhile; reload it');
+    await this.offers.revokeForTask(taskId, 'completed');
+    await this.history.record(task, { type: 'completed', agentId, at: now, data: { disposition, wrapUpSeconds } });
+    const view = this.view(await this.tasks.findOneByOrFail({ id: taskId }));
+    this.emitter.toAgent(agentId, 'task:updated', { task: view });
+    await this.presence.startWrapUp(agentId, wrapUpSeconds);
+    return view;
+  }
+
+  /** Takes the task away from the queue or from its agent; returns that agent, if any. */
+  private async detach(task: TaskEntity, reason: string): Promise<string | null> {
+    if (await this.store.dequeue(task.id)) return null;
+    const offer = await this.offers.revokeForTask(task.id, reason);
+    return offer?.agentId ?? task.agentId;
+  }
+
+  private assertOpen(task: TaskEntity, allowed: TaskStatus[]): void {
+    if (!allowed.includes(task.status)) {
+      throw new TaskException(TaskExceptionCode.WRONG_STATUS, `task is ${task.status}; allowed only when ${allowed.join(' or ')}`);
+    }
+  }
+
+  private queueOrThrow(idOrName: string): QueueProfile {
+    const queue = this.directory.queueByIdOrName(idOrName);
+    if (!queue) throw new TaskException(TaskExceptionCode.QUEUE_NOT_FOUND, `queue ${idOrName} not found`);
+    return queue;
+  }
+
+  private async findOrThrow(id: string): Promise<TaskEntity> {
+    const task = await this.tasks.findOneBy({ id });
+    if (!task) throw new TaskException(TaskExceptionCode.TASK_NOT_FOUND, `task ${id} not found`);
+    return task;
+  }
+
+  private view(task: TaskEntity): TaskView {
+    return toTaskView(task, this.directory.queue(task.queueId)?.name ?? null);
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION;
+}
