@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { configureApp, logLevels } from './app.setup';
 import { AppConfig, ConfigValidationError, loadConfig } from './config/app-config';
+import { useSocketAdapter } from './gateway/redis-io.adapter';
 
 const logger = new Logger('Main');
 
@@ -12,6 +13,7 @@ async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
   const app = await NestFactory.create(AppModule.forRoot(config), { logger: logLevels(config.logLevel) });
   configureApp(app);
+  await useSocketAdapter(app, config.redisUrl, config.redisPrefix);
   await app.listen(config.port);
   logger.log(`Blended ACD listening on port ${config.port} (API /api, docs /api/docs)`);
 }

@@ -160,7 +160,7 @@ function freePort(): Promise<number> {
 async function selectOne(url: string): Promise<number> {
   const client = await connectPg(url, 2000);
   try {
-    const result = await client.query('SELECT 1 AS one');
+    const result = await client.query<{ one: number }>('SELECT 1 AS one');
     return Number(result.rows[0]?.one);
   } finally {
     await client.end();
@@ -188,9 +188,8 @@ describe('embedded PostgreSQL launcher', () => {
   };
 
   beforeAll(async () => {
+    // mkdtemp makes it 0700: as root, the launcher must let the `postgres` user traverse it.
     dataDir = await fs.mkdtemp(join(tmpdir(), 'acd-embedded-'));
-    // mkdtemp makes it 0700; as root the server runs as `postgres`, which must be able to traverse it.
-    await fs.chmod(dataDir, 0o755);
     port = await freePort();
   });
 

@@ -145,7 +145,7 @@ describe('auth', () => {
   it('requires a bearer token on /api routes (401) and refuses a forged one', async () => {
     const missing = await call('GET', '/api/queues');
     expect(missing.status).toBe(401);
-    expect(missing.body).toMatchObject({ statusCode: 401, error: 'Unauthorized', message: expect.any(String) });
+    expect(missing.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'A bearer token is required', code: 'AUTH_UNAUTHENTICATED' });
     const forged = await call('GET', '/api/queues', { token: `${adminToken.slice(0, -4)}AAAA` });
     expect(forged.status).toBe(401);
   });
@@ -159,7 +159,7 @@ describe('auth', () => {
     const agent = await createAgent();
     const reply = await call('GET', '/api/agents', { token: agent.token });
     expect(reply.status).toBe(403);
-    expect(reply.body).toMatchObject({ statusCode: 403, error: 'Forbidden' });
+    expect(reply.body).toEqual({ statusCode: 403, error: 'Forbidden', message: 'This action requires the supervisor role', code: 'AUTH_FORBIDDEN' });
   });
 });
 
@@ -233,7 +233,7 @@ describe('agents', () => {
   it('answers 400 with a JSON error body on malformed JSON', async () => {
     const reply = await call('POST', '/api/agents', { token: adminToken, rawBody: '{"name": ' });
     expect(reply.status).toBe(400);
-    expect(reply.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(reply.body).toMatchObject({ statusCode: 400, error: 'Bad Request', code: 'BAD_REQUEST', message: expect.any(String) });
   });
 
   it('lets an agent read itself but not others, nor the list', async () => {
@@ -374,7 +374,7 @@ describe('health and docs', () => {
   it('answers unknown routes with the error shape', async () => {
     const reply = await call('GET', '/api/nope', { token: adminToken });
     expect(reply.status).toBe(404);
-    expect(reply.body).toMatchObject({ statusCode: 404, error: 'Not Found', message: expect.any(String) });
+    expect(reply.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'Cannot GET /api/nope', code: 'NOT_FOUND' });
   });
 
   it('publishes the OpenAPI document with the agents routes and bearer auth', async () => {

@@ -42,7 +42,9 @@ describe.each<StoreKind>(['memory', 'redis'])('routing end to end (%s store)', (
 
   afterEach(async () => {
     // Leave the floor empty for the next scenario.
-    await Promise.all(sockets.map((socket) => socket.emit('presence:set', { state: 'offline' }).catch(() => undefined)));
+    await Promise.all(
+      sockets.filter((s) => s.socket.connected).map((s) => s.emit('presence:set', { state: 'offline' }).catch(() => undefined)),
+    );
     sockets.splice(0).forEach((socket) => socket.close());
   });
 

@@ -18,9 +18,10 @@ export function toAgentView(agent: AgentEntity, live: LiveAgent | null): AgentVi
     email: agent.email,
     role: agent.role,
     skills: { ...agent.skills },
-    capacity: { ...agent.capacity },
+    // Rebuilt key by key: jsonb returns keys in its own order, the API keeps voice, chat, email.
+    capacity: { voice: agent.capacity.voice, chat: agent.capacity.chat, email: agent.capacity.email },
     extension: agent.extension,
     presence,
-    load: live ? { ...live.load } : zeroCounts(),
+    load: live ? { voice: live.load.voice, chat: live.load.chat, email: live.load.email } : zeroCounts(),
   };
 }

@@ -8,7 +8,7 @@ import { EMAIL_MAX_LENGTH, EXTENSION_PATTERN, NAME_MAX_LENGTH, NormalizeEmail, P
 import { MAX_PASSWORD_BYTES } from '../auth/password-hasher';
 import { SKILL_NAME_PATTERN } from '../common/skill-name';
 
-const SKILLS_SCHEMA = {
+export const SKILLS_SCHEMA = {
   type: 'object',
   additionalProperties: { type: 'integer', minimum: 1, maximum: 10 },
   description: `skill name (lowercase, ${SKILL_NAME_PATTERN.source}) → proficiency 1..10`,
@@ -46,4 +46,3 @@ export class CreateAgentDto {
   extension?: string | null;
 }
 
-export { SKILLS_SCHEMA };

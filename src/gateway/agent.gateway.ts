@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -27,8 +27,10 @@ import { AgentResume } from './agent-resume';
  * tasks again, so a reload or a network drop loses nothing.
  */
 @WebSocketGateway({ namespace: '/agent', cors: { origin: true } })
-export class AgentGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+export class AgentGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, BeforeApplicationShutdown {
   private readonly logger = new Logger(AgentGateway.name);
+  /** Set while this node shuts down: its sockets closing is the server leaving, not the agents. */
+  private closing = false;
 
   constructor(
     private readonly auth: AuthService,
@@ -52,29 +54,40 @@ export class AgentGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     await this.resume.replay(socket, user.id);
   }
 
+  beforeApplicationShutdown(): void {
+    this.closing = true;
+  }
+
   async handleDisconnect(socket: Socket): Promise<void> {
     const user = socket.data.user as { id: string } | undefined;
-    if (user) await this.presence.disconnected(user.id);
+    if (!user || this.closing) return;
+    try {
+      await this.presence.disconnected(user.id);
+    } catch (error) {
+      this.logger.error(`disconnect of agent ${user.id} not handled: ${String(error)}`);
+    }
   }
 
   @SubscribeMessage('presence:set')
   onPresenceSet(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
-    const user = socketUser(socket);
-    return wsHandle(this.logger, PresenceSetPayload, payload, async (dto) => ({
-      presence: toPresenceView(await this.presence.setPresence(user.id, dto.state, dto.reason ?? null, user)),
-    }));
+    return wsHandle(this.logger, PresenceSetPayload, payload, async (dto) => {
+      const user = await socketUser(socket);
+      return { presence: toPresenceView(await this.presence.setPresence(user.id, dto.state, dto.reason ?? null, user)) };
+    });
   }
 
   @SubscribeMessage('offer:accept')
   onOfferAccept(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
-    const user = socketUser(socket);
-    return wsHandle(this.logger, OfferAcceptPayload, payload, async (dto) => ({ task: await this.offers.accept(user.id, dto.offerId) }));
+    return wsHandle(this.logger, OfferAcceptPayload, payload, async (dto) => {
+      const user = await socketUser(socket);
+      return { task: await this.offers.accept(user.id, dto.offerId) };
+    });
   }
 
   @SubscribeMessage('offer:reject')
   onOfferReject(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
-    const user = socketUser(socket);
     return wsHandle(this.logger, OfferRejectPayload, payload, async (dto) => {
+      const user = await socketUser(socket);
       await this.offers.reject(user.id, dto.offerId, dto.reason ?? null);
       return {};
     });
@@ -82,9 +95,9 @@ export class AgentGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
 
   @SubscribeMessage('task:complete')
   onTaskComplete(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
-    const user = socketUser(socket);
-    return wsHandle(this.logger, TaskCompletePayload, payload, async (dto) => ({
-      task: await this.tasks.complete(user.id, dto.taskId, dto.disposition ?? null),
-    }));
+    return wsHandle(this.logger, TaskCompletePayload, payload, async (dto) => {
+      const user = await socketUser(socket);
+      return { task: await this.tasks.complete(user.id, dto.taskId, dto.disposition ?? null) };
+    });
   }
 }

@@ -14,7 +14,7 @@ export const MAX_PRIORITY = 100;
 /** 30 days: the longest SLA that still means something for a backlog. */
 export const MAX_SLA_SECONDS = 30 * 86_400;
 export const MAX_WRAP_UP_SECONDS = 3_600;
-export const MIN_OFFER_TIMEOUT_SECONDS = 5;
+export const MIN_OFFER_TIMEOUT_SECONDS = 1;
 export const MAX_OFFER_TIMEOUT_SECONDS = 3_600;
 export const MAX_PREFERRED_AGENT_TIMEOUT_SECONDS = 7 * 86_400;
 export const MAX_QUEUE_SKILLS = 50;

@@ -111,6 +111,11 @@ export class RecoveryService implements OnApplicationBootstrap {
 
   private async reconcile(): Promise<RecoveryReport> {
     const report: RecoveryReport = { rebuilt: false, queued: 0, requeuedOffers: 0, restoredAssignments: 0 };
+    // Agents whose node went away (restart, crash) get the grace period to reconnect;
+    // the grace check counts sockets on every node, so agents connected elsewhere are untouched.
+    for (const live of await this.store.listAgents()) {
+      if (live.state !== 'offline') await this.presence.startGrace(live.agentId);
+    }
     const open = await this.tasks.find({ where: { status: In(['queued', 'offered']) } });
     for (const task of open) {
       if (await this.store.findQueued(task.id)) continue;

@@ -25,7 +25,7 @@ async function checkPostgres(): Promise<string | null> {
     const client = await connectPg(TEST_DATABASE_URL, CONNECT_TIMEOUT_MS);
     try {
       // Each test creates its own database, so the role must be allowed to.
-      const result = await client.query('SELECT rolsuper OR rolcreatedb AS can_create FROM pg_roles WHERE rolname = current_user');
+      const result = await client.query<{ can_create: boolean }>('SELECT rolsuper OR rolcreatedb AS can_create FROM pg_roles WHERE rolname = current_user');
       if (result.rows[0]?.can_create !== true) return `${where}: the role may not CREATE DATABASE`;
     } finally {
       await client.end();

@@ -1,0 +1,153 @@
+/**
+ * `npm run bench`: one run on the Redis store, printing the product's figures
+ * beside the machine's limits measured in the same run, as one table with
+ * targets and PASS / MISSED. See docs/benchmarks.md for what each figure is.
+ *
+ * Exits 0 even when a target is missed (the numbers are the point); exits 1
+ * only when the bench itself could not run.
+ */
+import * as os from 'node:os';
+import { installSignalHandlers, onCleanup, runAll } from './support/cleanup';
+import { BENCH_PG_URL, BENCH_REDIS_URL, LUA_DIR, assertLoopback, benchRedisPrefix } from './support/bench-env';
+import { connectPlainRedis, redisVersion } from './support/redis-probe';
+import { Report } from './support/report';
+import { formatCount } from './support/stats';
+import { coreCount, sampleMachineBusy } from './support/cpu';
+import { deleteRedisPrefix } from '../test/support/redis';
+import { createRedisStateStore } from '../src/state/redis/redis-state-store';
+import { callsPerSecond, socketIoEmitRate } from './limits/machine-limits';
+import { DecisionBench, DecisionResult } from './routing/decision-bench';
+import { runAppBench } from './app/app-bench';
+
+const BACKLOGS = [100, 10_000, 100_000];
+const DECISION_TARGET_RATE = 5_000;
+const DECISION_TARGET_RATIO = 0.9;
+
+function log(line: string): void {
+  process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+}
+
+async function limits(report: Report): Promise<void> {
+  const prefix = benchRedisPrefix('limits');
+  const store = createRedisStateStore({ url: BENCH_REDIS_URL, prefix, luaDir: LUA_DIR });
+  onCleanup('limits: redis keys', () => deleteRedisPrefix(prefix, BENCH_REDIS_URL));
+  onCleanup('limits: redis store', () => store.close());
+  await store.init();
+  for (const inFlight of [1, 8, 64]) {
+    const rate = await callsPerSecond(() => store.rawEvalshaRoundTrip(), inFlight, 2000);
+    log(`EVALSHA noop, ${inFlight} in flight: ${formatCount(rate)}/s`);
+    report.limit('1 limits', `Redis EVALSHA noop, ${inFlight} in flight (1 conn)`, `${formatCount(rate)} /s`);
+  }
+  for (const payloadBytes of [0, 600]) {
+    const emit = await socketIoEmitRate(2500, payloadBytes);
+    const label = payloadBytes === 0 ? 'tiny payload' : `~${payloadBytes} B payload (an offer's size)`;
+    log(`socket.io emit, ${label}: ${formatCount(emit.framesPerSecond)} frames/s (${formatCount(emit.frames)} frames)`);
+    report.limit('1 limits', `socket.io server→client emit, ${label}`, `${formatCount(emit.framesPerSecond)} frames/s`);
+  }
+}
+
+async function decisions(report: Report): Promise<void> {
+  const prefix = benchRedisPrefix('routing');
+  const store = createRedisStateStore({ url: BENCH_REDIS_URL, prefix, luaDir: LUA_DIR });
+  const probe = await connectPlainRedis(BENCH_REDIS_URL);
+  onCleanup('decisions: redis keys', () => deleteRedisPrefix(prefix, BENCH_REDIS_URL));
+  onCleanup('decisions: redis probe', () => probe.quit());
+  onCleanup('decisions: redis store', () => store.close());
+  await store.init();
+  const options = { lanes: 5, agents: 32, loops: 8, durationMs: 3000 };
+  const bench = new DecisionBench(store, probe, options);
+  await bench.setUp();
+  const results: DecisionResult[] = [];
+  for (const perLane of BACKLOGS) {
+    const fill = await bench.fillTo(perLane);
+    const result = await bench.measure(fill);
+    results.push(result);
+    log(
+      `decisions, ${formatCount(perLane)}/lane (${formatCount(result.totalQueued)} queued, filled in ${fill.toFixed(1)} s): ` +
+        `${formatCount(result.cyclesPerSecond)} cycles/s (claim p50 ${result.claimP50Us.toFixed(0)} µs, p99 ${result.claimP99Us.toFixed(0)} µs), ` +
+        `bursts ${formatCount(result.burstClaimsPerSecond)} decisions/s, 1 loop ${formatCount(result.sequentialClaimsPerSecond)}/s; ` +
+        `Redis exec µs claim/revoke/enqueue ${result.serverUs.claim.toFixed(0)}/${result.serverUs.revoke.toFixed(0)}/${result.serverUs.enqueue.toFixed(0)}; ` +
+        `CPU redis ${result.redisCpuCores.toFixed(2)} client ${result.clientCpuCores.toFixed(2)} cores, machine ${(result.machineBusy * 100).toFixed(0)}% busy; ` +
+        `backlog constant: ${result.backlogConstant}`,
+    );
+  }
+  const section = '2 decisions';
+  const n = (r: DecisionResult): string => `${formatCount(r.perLane)}/lane`;
+  for (const r of results) {
+    report.check(section, `decision cycles/s, ${n(r)} (${formatCount(r.totalQueued)} queued)`, `≥ ${formatCount(DECISION_TARGET_RATE)} /s`, `${formatCount(r.cyclesPerSecond)} /s`, r.cyclesPerSecond >= DECISION_TARGET_RATE && r.backlogConstant);
+  }
+  const first = results[0];
+  const last = results[results.length - 1];
+  const ratio = last.cyclesPerSecond / first.cyclesPerSecond;
+  report.check(section, `ratio cycles(${n(last)}) / cycles(${n(first)})`, `≥ ${DECISION_TARGET_RATIO.toFixed(2)}`, ratio.toFixed(2), ratio >= DECISION_TARGET_RATIO);
+  for (const r of results) {
+    report.check(section, `decisions/s alone (bursts of ${options.agents}), ${n(r)}`, `≥ ${formatCount(DECISION_TARGET_RATE)} /s`, `${formatCount(r.burstClaimsPerSecond)} /s`, r.burstClaimsPerSecond >= DECISION_TARGET_RATE);
+  }
+  const burstRatio = last.burstClaimsPerSecond / first.burstClaimsPerSecond;
+  report.check(section, `ratio decisions alone(${n(last)}) / (${n(first)})`, `≥ ${DECISION_TARGET_RATIO.toFixed(2)}`, burstRatio.toFixed(2), burstRatio >= DECISION_TARGET_RATIO);
+  for (const r of results) {
+    report.info(section, `claim call p50 / p99 in the cycle run, ${n(r)}`, `${(r.claimP50Us / 1000).toFixed(2)} / ${(r.claimP99Us / 1000).toFixed(2)} ms`);
+  }
+  for (const r of results) {
+    report.info(section, `Redis exec µs claim / revoke / enqueue, ${n(r)}`, `${r.serverUs.claim.toFixed(0)} / ${r.serverUs.revoke.toFixed(0)} / ${r.serverUs.enqueue.toFixed(0)} µs`);
+  }
+  for (const r of results) {
+    report.info(section, `1 sequential caller, claim only, ${n(r)}`, `${formatCount(r.sequentialClaimsPerSecond)} /s`);
+  }
+  report.info(section, `CPU in the cycle run (${n(last)}): Redis / bench / machine`, `${r2(last.redisCpuCores)} / ${r2(last.clientCpuCores)} cores / ${(last.machineBusy * 100).toFixed(0)} %`);
+  report.note(
+    `Decisions: ${options.loops} concurrent loops, ${options.agents} agents, ${options.lanes} lanes (3 chat, 2 email), every agent eligible for all ${options.lanes}; ` +
+      'each cycle = DirectoryService.lanesForAgent + BlendingService.claimRules + store.claimNextTask, then revokeOffer + enqueue at the lane tail ' +
+      '(3 Lua scripts per cycle, all counted; backlog exactly constant). "Decisions alone": every agent claims once, all in flight, timed; ' +
+      'revoke + re-enqueue between bursts untimed (backlog dips by at most one task per agent). "n/lane": every lane holds n tasks, so 5n are queued. ' +
+      'Redis exec times come from INFO commandstats, which counts every client of the server.',
+  );
+}
+
+async function main(): Promise<void> {
+  installSignalHandlers();
+  assertLoopback(BENCH_REDIS_URL, 'BENCH_REDIS_URL');
+  assertLoopback(BENCH_PG_URL, 'BENCH_PG_URL');
+  const started = new Date();
+  const report = new Report();
+  const probe = await connectPlainRedis(BENCH_REDIS_URL);
+  const version = await redisVersion(probe);
+  await probe.quit();
+  const idleBusy = await sampleMachineBusy(1000);
+  report.info('0 machine', 'CPU busy before start (other processes), 1 s sample', `${(idleBusy * 100).toFixed(0)} % of ${coreCount()} cores`);
+  if (idleBusy > 0.1) report.note(`The machine was ${(idleBusy * 100).toFixed(0)} % busy before the bench started: other processes share the cores, figures are lower than on an idle machine.`);
+  let failed = false;
+  try {
+    log('part 1: machine limits');
+    await limits(report).catch((error: unknown) => record(report, '1 limits', error));
+    log('part 2: routing decisions at 100 / 10 000 / 100 000 per lane');
+    await decisions(report).catch((error: unknown) => record(report, '2 decisions', error));
+    await runAll();
+    log('parts 3 and 4: the real app process (offer latency, peak RSS)');
+    await runAppBench(report, log, BACKLOGS).catch((error: unknown) => record(report, '3-4 app', error));
+  } catch (error) {
+    failed = true;
+    process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  } finally {
+    await runAll();
+  }
+  const seconds = ((Date.now() - started.getTime()) / 1000).toFixed(0);
+  const cpu = os.cpus();
+  const title =
+    `Blended ACD benchmark — ${started.toISOString()} — ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'cpu'}), ` +
+    `${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}, Redis ${version} — ran ${seconds} s`;
+  process.stdout.write(`\n${report.render(title)}\n`);
+  process.exit(failed ? 1 : 0);
+}
+
+function r2(x: number): string {
+  return x.toFixed(2);
+}
+
+function record(report: Report, section: string, error: unknown): void {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${section} failed: ${error instanceof Error ? error.stack : message}\n`);
+  report.error(section, 'part could not run', message.split('\n')[0].slice(0, 120));
+}
+
+void main();
