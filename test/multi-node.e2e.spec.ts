@@ -42,8 +42,10 @@ async function startNode(env: Record<string, string>, label: string): Promise<{ 
 
 async function stopNode(node: { child: ChildProcess }): Promise<void> {
   if (node.child.exitCode !== null) return;
+  const killer = setTimeout(() => node.child.kill('SIGKILL'), 10_000);
   node.child.kill('SIGTERM');
-  await Promise.race([once(node.child, 'exit'), sleep(10_000).then(() => node.child.kill('SIGKILL'))]);
+  await once(node.child, 'exit');
+  clearTimeout(killer);
 }
 
 /**

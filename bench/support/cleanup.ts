@@ -27,6 +27,7 @@ export function trackChild(child: ChildProcess): void {
   child.once('exit', () => children.delete(child));
 }
 
+/** Undoes everything registered so far (later registrations are undone by a later call). */
 export function runAll(): Promise<void> {
   running ??= (async () => {
     while (undos.length > 0) {
@@ -37,7 +38,9 @@ export function runAll(): Promise<void> {
         process.stderr.write(`cleanup "${undo.name}" failed: ${error instanceof Error ? error.message : String(error)}\n`);
       }
     }
-  })();
+  })().finally(() => {
+    running = undefined;
+  });
   return running;
 }
 

@@ -24,10 +24,10 @@ export class AgentEntity {
   role: Role;
 
   /** skill → proficiency 1..10 */
-  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
+  @Column({ type: 'jsonb', default: () => `'{}'` })
   skills: Record<string, number>;
 
-  @Column({ type: 'jsonb', default: () => `'{"voice":1,"chat":3,"email":2}'::jsonb` })
+  @Column({ type: 'jsonb', default: { voice: 1, chat: 3, email: 2 } })
   capacity: ChannelCounts;
 
   /** Last presence, kept durable so a lost state store can be rebuilt. */

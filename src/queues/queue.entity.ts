@@ -13,7 +13,7 @@ export class QueueEntity {
   channel: Channel;
 
   /** Skills every task of this queue requires (sorted, unique). */
-  @Column({ type: 'jsonb', default: () => `'[]'::jsonb` })
+  @Column({ type: 'jsonb', default: () => `'[]'` })
   skills: string[];
 
   /** Base priority added to each task's own (0..100; higher is served sooner). */

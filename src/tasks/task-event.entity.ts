@@ -44,6 +44,6 @@ export class TaskEventEntity {
   @Column({ type: 'timestamptz' })
   at: Date;
 
-  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
+  @Column({ type: 'jsonb', default: () => `'{}'` })
   data: Record<string, unknown>;
 }

@@ -5,6 +5,8 @@ import { TaskStatus } from './task-status';
 @Entity('tasks')
 @Index('tasks_status_idx', ['status'])
 @Index('tasks_agent_idx', ['agentId'])
+// Oldest waiting task of a queue, today's answered tasks of a queue: the live queue figures.
+@Index('tasks_queue_status_idx', ['queueId', 'status', 'enqueuedAt'])
 export class TaskEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -23,7 +25,7 @@ export class TaskEntity {
   priority: number;
 
   /** Skills beyond the queue's, required for this task only. */
-  @Column({ type: 'jsonb', default: () => `'[]'::jsonb` })
+  @Column({ type: 'jsonb', default: () => `'[]'` })
   skills: string[];
 
   @Column({ name: 'preferred_agent_id', type: 'uuid', nullable: true })
@@ -32,7 +34,7 @@ export class TaskEntity {
   @Column({ name: 'preferred_until', type: 'timestamptz', nullable: true })
   preferredUntil: Date | null;
 
-  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
+  @Column({ type: 'jsonb', default: () => `'{}'` })
   attributes: Record<string, unknown>;
 
   /** Caller's id (e.g. a PBX call id): creating twice with it returns the first task. */

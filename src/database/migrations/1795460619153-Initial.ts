@@ -22,9 +22,11 @@ export class Initial1795460619153 implements MigrationInterface {
     await queryRunner.query(`CREATE UNIQUE INDEX "tasks_external_id_key" ON "tasks" ("external_id") WHERE external_id IS NOT NULL`);
     await queryRunner.query(`CREATE INDEX "tasks_agent_idx" ON "tasks" ("agent_id")`);
     await queryRunner.query(`CREATE INDEX "tasks_status_idx" ON "tasks" ("status")`);
+    await queryRunner.query(`CREATE INDEX "tasks_queue_status_idx" ON "tasks" ("queue_id", "status", "enqueued_at")`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX "public"."tasks_queue_status_idx"`);
     await queryRunner.query(`DROP INDEX "public"."tasks_status_idx"`);
     await queryRunner.query(`DROP INDEX "public"."tasks_agent_idx"`);
     await queryRunner.query(`DROP INDEX "public"."tasks_external_id_key"`);
