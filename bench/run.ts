@@ -118,13 +118,19 @@ async function main(): Promise<void> {
   if (idleBusy > 0.1) report.note(`The machine was ${(idleBusy * 100).toFixed(0)} % busy before the bench started: other processes share the cores, figures are lower than on an idle machine.`);
   let failed = false;
   try {
-    log('part 1: machine limits');
-    await limits(report).catch((error: unknown) => record(report, '1 limits', error));
-    log('part 2: routing decisions at 100 / 10 000 / 100 000 per lane');
-    await decisions(report).catch((error: unknown) => record(report, '2 decisions', error));
+    if (selected('limits')) {
+      log('part 1: machine limits');
+      await limits(report).catch((error: unknown) => record(report, '1 limits', error));
+    }
+    if (selected('decisions')) {
+      log('part 2: routing decisions at 100 / 10 000 / 100 000 per lane');
+      await decisions(report).catch((error: unknown) => record(report, '2 decisions', error));
+    }
     await runAll();
-    log('parts 3 and 4: the real app process (offer latency, peak RSS)');
-    await runAppBench(report, log, BACKLOGS).catch((error: unknown) => record(report, '3-4 app', error));
+    if (selected('app')) {
+      log('parts 3 and 4: the real app process (offer latency, peak RSS)');
+      await runAppBench(report, log, BACKLOGS).catch((error: unknown) => record(report, '3-4 app', error));
+    }
   } catch (error) {
     failed = true;
     process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
@@ -138,6 +144,12 @@ async function main(): Promise<void> {
     `${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}, Redis ${version} — ran ${seconds} s`;
   process.stdout.write(`\n${report.render(title)}\n`);
   process.exit(failed ? 1 : 0);
+}
+
+/** BENCH_ONLY=limits,decisions,app runs a subset (default: everything). */
+function selected(part: 'limits' | 'decisions' | 'app'): boolean {
+  const only = process.env.BENCH_ONLY;
+  return !only || only.split(',').map((x) => x.trim()).includes(part);
 }
 
 function r2(x: number): string {

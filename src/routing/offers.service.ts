@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SocketEmitter } from '../gateway/socket-emitter';
+import { SupervisorFeed } from '../gateway/supervisor-feed';
 import { TaskView } from '../gateway/socket-events';
 import { LiveOffer, STATE_STORE, StateStore } from '../state/state-store';
 import { TaskEntity } from '../tasks/task.entity';
@@ -41,6 +42,7 @@ export class OffersService implements OnModuleInit {
     private readonly emitter: SocketEmitter,
     private readonly timers: TimerService,
     private readonly presence: PresenceNotifier,
+    private readonly feed: SupervisorFeed,
   ) {}
 
   onModuleInit(): void {
@@ -127,6 +129,7 @@ export class OffersService implements OnModuleInit {
     await this.tasks.update({ id: offer.taskId, status: In(['offered', 'queued']) }, { status: 'queued', agentId: null });
     await this.endOfferRecord(offer.offerId, outcome, reason, now);
     const task = await this.tasks.findOneBy({ id: offer.taskId });
+    if (task) this.feed.queueChanged(task.queueId);
     if (task) await this.history.record(task, { type: event, agentId: offer.agentId, at: now, data: { offerId: offer.offerId, reason } });
   }
 

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { AgentEntity } from '../agents/agent.entity';
+import { SocketEmitter } from '../gateway/socket-emitter';
 import { PresenceService } from '../presence/presence.service';
 import { STATE_STORE, StateStore } from '../state/state-store';
 import { zeroCounts } from '../tasks/channel';
@@ -35,7 +36,7 @@ export interface RecoveryReport {
  * (a lease), then every free agent looks for work.
  */
 @Injectable()
-export class RecoveryService implements OnApplicationBootstrap {
+export class RecoveryService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(RecoveryService.name);
 
   constructor(
@@ -48,10 +49,27 @@ export class RecoveryService implements OnApplicationBootstrap {
     private readonly presence: PresenceService,
     private readonly history: TaskHistoryService,
     private readonly timers: TimerService,
+    private readonly emitter: SocketEmitter,
   ) {}
 
+  onModuleInit(): void {
+    this.store.onReconnected(() => void this.afterReconnect());
+  }
+
   async onApplicationBootstrap(): Promise<void> {
-    const report = await this.recover();
+    this.log(await this.recover());
+  }
+
+  /** The store came back: if its data was lost (Redis restarted empty), rebuild it now. */
+  private async afterReconnect(): Promise<void> {
+    try {
+      if (await this.store.isFresh()) this.log(await this.recover());
+    } catch (error) {
+      this.logger.error(`recovery after reconnect failed: ${error instanceof Error ? error.stack : String(error)}`);
+    }
+  }
+
+  private log(report: RecoveryReport): void {
     this.logger.log(
       `${report.rebuilt ? 'rebuilt live state from Postgres' : 'live state reconciled'}: ` +
         `${report.queued} queued, ${report.restoredAssignments} assignments restored, ${report.requeuedOffers} offers re-queued`,
@@ -153,6 +171,8 @@ export class RecoveryService implements OnApplicationBootstrap {
 
   /** The offer rang while the live state was lost: nobody can answer it any more, back in the queue. */
   private async requeueLostOffer(task: TaskEntity): Promise<void> {
+    const lost = await this.offers.findBy({ taskId: task.id, outcome: 'pending' });
+    for (const offer of lost) this.emitter.toAgent(offer.agentId, 'offer:revoked', { offerId: offer.id, reason: 'recovery' });
     await this.tasks.update({ id: task.id, status: 'offered' }, { status: 'queued', agentId: null });
     await this.offers.update({ taskId: task.id, outcome: 'pending' }, { outcome: 'revoked', reason: 'recovery', endedAt: new Date() });
     await this.history.record(task, { type: 'requeued', agentId: task.agentId, data: { reason: 'recovery' } });

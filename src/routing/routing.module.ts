@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AgentEntity } from '../agents/agent.entity';
 import { BlendingService } from '../blending/blending.service';
 import { SocketEmitter } from '../gateway/socket-emitter';
+import { SupervisorFeed } from '../gateway/supervisor-feed';
 import { PresenceNotifier } from '../presence/presence-notifier';
 import { PresenceService } from '../presence/presence.service';
 import { QueueEntity } from '../queues/queue.entity';
@@ -35,6 +36,7 @@ const SERVICES = [
   QueueLiveService,
   BlendingService,
   SocketEmitter,
+  SupervisorFeed,
   RecoveryService,
 ];
 

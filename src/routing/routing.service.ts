@@ -3,6 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { BlendingService } from '../blending/blending.service';
 import { SocketEmitter } from '../gateway/socket-emitter';
+import { SupervisorFeed } from '../gateway/supervisor-feed';
+import { PresenceNotifier } from '../presence/presence-notifier';
 import { LaneInfo, LaneRef, LiveOffer, STATE_STORE, StateStore } from '../state/state-store';
 import { CHANNELS } from '../tasks/channel';
 import { TaskEntity } from '../tasks/task.entity';
@@ -40,6 +42,8 @@ export class RoutingService implements OnModuleInit {
     private readonly history: TaskHistoryService,
     private readonly emitter: SocketEmitter,
     private readonly timers: TimerService,
+    private readonly feed: SupervisorFeed,
+    private readonly presence: PresenceNotifier,
   ) {}
 
   onModuleInit(): void {
@@ -64,6 +68,7 @@ export class RoutingService implements OnModuleInit {
         : this.directory.generalLaneFor(queue, task.skills);
     await this.directory.ensureLane(lane);
     await this.store.enqueue({ taskId: task.id, laneKey: lane.key, score: task.score });
+    this.feed.queueChanged(queue.id);
     if (lane.preferredAgentId) await this.timers.schedule('preference-end', task.id, preferredUntil);
   }
 
@@ -174,12 +179,14 @@ export class RoutingService implements OnModuleInit {
       }),
       this.history.record(task, { type: 'offered', agentId: offer.agentId, at, data: { offerId: offer.offerId } }),
     ]);
+    this.feed.queueChanged(task.queueId);
     const queueName = this.directory.queue(task.queueId)?.name ?? null;
     this.emitter.toAgent(offer.agentId, 'offer', {
       offerId: offer.offerId,
       task: { ...toTaskView(task, queueName), status: 'offered', agentId: offer.agentId },
       expiresAt: new Date(offer.expiresAt).toISOString(),
     });
+    await this.presence.publish(offer.agentId);
     return offer;
   }
 

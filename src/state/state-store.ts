@@ -121,6 +121,12 @@ export interface StateStore {
   /** True when the live state has been lost since `markInitialized` (e.g. Redis restarted without persistence). */
   isFresh(): Promise<boolean>;
   close(): Promise<void>;
+  /**
+   * Called when the store's connection comes back after it was lost (not on the
+   * first connect). The live data may be gone (a Redis restart without
+   * persistence): the caller checks `isFresh()` and rebuilds.
+   */
+  onReconnected(listener: () => void): void;
   /** Round-trip health check. */
   ping(): Promise<boolean>;
 

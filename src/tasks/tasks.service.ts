@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { FindOptionsWhere, QueryFailedError, Repository } from 'typeorm';
 import { TaskView } from '../gateway/socket-events';
 import { SocketEmitter } from '../gateway/socket-emitter';
+import { SupervisorFeed } from '../gateway/supervisor-feed';
 import { PresenceService } from '../presence/presence.service';
 import { DirectoryService, QueueProfile } from '../routing/directory.service';
 import { OffersService } from '../routing/offers.service';
@@ -32,6 +33,7 @@ export class TasksService {
     private readonly presence: PresenceService,
     private readonly history: TaskHistoryService,
     private readonly emitter: SocketEmitter,
+    private readonly feed: SupervisorFeed,
   ) {}
 
   /** Creates and queues a task, then routes it at once. Idempotent on externalId. */
@@ -170,7 +172,10 @@ export class TasksService {
 
   /** Takes the task away from the queue or from its agent; returns that agent, if any. */
   private async detach(task: TaskEntity, reason: string): Promise<string | null> {
-    if (await this.store.dequeue(task.id)) return null;
+    if (await this.store.dequeue(task.id)) {
+      this.feed.queueChanged(task.queueId);
+      return null;
+    }
     const offer = await this.offers.revokeForTask(task.id, reason);
     return offer?.agentId ?? task.agentId;
   }

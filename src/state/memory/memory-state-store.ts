@@ -63,6 +63,9 @@ export class MemoryStateStore implements StateStore {
     this.bus.removeAllListeners();
   }
 
+  /** An in-process store never loses its connection. */
+  onReconnected(): void {}
+
   async ping(): Promise<boolean> {
     return true;
   }

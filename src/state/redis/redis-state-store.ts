@@ -75,6 +75,8 @@ export class RedisStateStore implements StateStore {
   private readonly timerListeners: Array<(dueAt: number) => void> = [];
   private readonly topicListeners = new Map<string, Array<(message: string) => void>>();
   private connecting: Promise<void> | undefined;
+  private readonly reconnectListeners: Array<() => void> = [];
+  private connectedOnce = false;
 
   constructor(options: RedisStateStoreOptions) {
     this.prefix = options.prefix ?? DEFAULT_REDIS_PREFIX;
@@ -82,8 +84,8 @@ export class RedisStateStore implements StateStore {
     this.client = createClient({ url: options.url });
     this.subscriber = this.client.duplicate();
     // Without a listener node-redis rethrows connection errors as uncaught; it reconnects by itself.
-    this.client.on('error', (error: unknown) => this.logger.error(`redis connection error: ${String(error)}`));
-    this.subscriber.on('error', (error: unknown) => this.logger.error(`redis subscriber error: ${String(error)}`));
+    this.client.on('error', (error: unknown) => this.logger.warn(`redis connection error: ${String(error)}`));
+    this.subscriber.on('error', (error: unknown) => this.logger.warn(`redis subscriber error: ${String(error)}`));
     this.scripts = new LuaScriptRunner(this.client, readLuaScripts(options.luaDir ?? path.join(__dirname, 'lua')));
   }
 
@@ -112,6 +114,10 @@ export class RedisStateStore implements StateStore {
     await Promise.all(open.map((connection) => connection.quit()));
   }
 
+  onReconnected(listener: () => void): void {
+    this.reconnectListeners.push(listener);
+  }
+
   async ping(): Promise<boolean> {
     try {
       return (await this.client.ping()) === 'PONG';
@@ -127,7 +133,14 @@ export class RedisStateStore implements StateStore {
   }
 
   private async connect(): Promise<void> {
+    // node-redis reconnects by itself and says 'ready' each time; after the first, the data may be gone.
+    this.client.on('ready', () => {
+      if (!this.connectedOnce) return;
+      this.logger.warn('redis connection restored');
+      for (const listener of this.reconnectListeners) listener();
+    });
     await Promise.all([this.client.connect(), this.subscriber.connect()]);
+    this.connectedOnce = true;
     await this.scripts.loadAll();
     await this.subscriber.subscribe(this.keys.timerChannel, (message) => this.emitTimerScheduled(Number(message)));
   }
