@@ -276,19 +276,19 @@ describe.each<StoreKind>(['memory', 'redis'])('routing end to end (%s store)', (
   it('pushes agent and queue changes to supervisors, and refuses agents on the supervisor socket', async () => {
     const supervisor = await SocketClient.connect(app.url, '/supervisor', app.adminToken);
     try {
-    const queue = await createQueue(app, { channel: 'email', skills: [skill()] });
-    await createTask(app, { channel: 'email', queue: queue.id });
-    await createTask(app, { channel: 'email', queue: queue.id });
-    expect((await supervisor.next('queue', (q) => q.id === queue.id && q.waiting === 2)).name).toBe(queue.name);
-    const agent = await agentOnline({ [skill()]: 5 }, { email: 1 });
-    const seen = await supervisor.next('agent', (a) => a.id === agent.id && a.presence.state === 'available');
-    expect(seen.capacity.email).toBe(1);
-    await agent.socket.next('offer');
-    expect((await supervisor.next('queue', (q) => q.id === queue.id && q.waiting === 1)).waiting).toBe(1);
-    expect((await supervisor.next('agent', (a) => a.id === agent.id && a.load.email === 1)).load.email).toBe(1);
-    const intruder = await SocketClient.connect(app.url, '/supervisor', agent.token);
-    expect((await intruder.next('error')).code).toBe('FORBIDDEN');
-    intruder.close();
+      const queue = await createQueue(app, { channel: 'email', skills: [skill()] });
+      await createTask(app, { channel: 'email', queue: queue.id });
+      await createTask(app, { channel: 'email', queue: queue.id });
+      expect((await supervisor.next('queue', (q) => q.id === queue.id && q.waiting === 2)).name).toBe(queue.name);
+      const agent = await agentOnline({ [skill()]: 5 }, { email: 1 });
+      const seen = await supervisor.next('agent', (a) => a.id === agent.id && a.presence.state === 'available');
+      expect(seen.capacity.email).toBe(1);
+      await agent.socket.next('offer');
+      expect((await supervisor.next('queue', (q) => q.id === queue.id && q.waiting === 1)).waiting).toBe(1);
+      expect((await supervisor.next('agent', (a) => a.id === agent.id && a.load.email === 1)).load.email).toBe(1);
+      const intruder = await SocketClient.connect(app.url, '/supervisor', agent.token);
+      expect((await intruder.next('error')).code).toBe('FORBIDDEN');
+      intruder.close();
     } finally {
       supervisor.close();
     }

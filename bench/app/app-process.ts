@@ -45,7 +45,9 @@ export class AppProcess {
 
   static async start(env: AppEnv): Promise<AppProcess> {
     const port = await freePort();
-    const child = spawn(process.execPath, [APP_ENTRY], {
+    // BENCH_APP_NODE_ARGS: extra node flags for the app (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
+    const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, APP_ENTRY], {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {

@@ -5,6 +5,7 @@ import type { Repository } from 'typeorm';
 import { AgentEntity } from '../../src/agents/agent.entity';
 import { QueueEntity } from '../../src/queues/queue.entity';
 import { DirectoryService } from '../../src/routing/directory.service';
+import { generalLane } from '../../src/routing/lanes';
 import { RedisStateStore } from '../../src/state/redis/redis-state-store';
 import { ApiClient } from '../../test/support/api-client';
 import { SocketClient } from '../../test/support/agent-client';
@@ -34,12 +35,14 @@ export interface BenchAgent {
 /** What the agents did with the offers they got: accept and complete at once. */
 export interface AgentActivity {
   onOffer: (frame: OfferFrame, receivedAt: number) => void;
+  /** Offers received and not yet accepted + completed (or failed). */
+  inFlight: number;
   completed: number;
   failures: Map<string, number>;
 }
 
 export function newActivity(): AgentActivity {
-  return { onOffer: () => undefined, completed: 0, failures: new Map() };
+  return { onOffer: () => undefined, inFlight: 0, completed: 0, failures: new Map() };
 }
 
 function fail(activity: AgentActivity, code: string): void {
@@ -54,6 +57,8 @@ function emptyRepository<T extends object>(): Repository<T> {
 export class Floor {
   readonly agents: BenchAgent[] = [];
   chatQueueId = '';
+  /** The lane the chat tasks wait in (the queue's skills, no task skills). */
+  chatLaneKey = '';
   backlogQueueId = '';
   backlogLaneKey = '';
   private backlogSize = 0;
@@ -79,6 +84,7 @@ export class Floor {
     }
     this.chatQueueId = chat.body.id;
     this.backlogQueueId = backlog.body.id;
+    this.chatLaneKey = generalLane(chat.body.id, 'chat', chat.body.skills, []).key;
   }
 
   /**
@@ -129,6 +135,7 @@ export class Floor {
 
   /** Every offer is accepted and the task completed at once (wrap-up 0: the agent is free again). */
   private async acceptAndComplete(client: SocketClient, frame: OfferFrame): Promise<void> {
+    this.activity.inFlight++;
     try {
       const accepted = await client.emit('offer:accept', { offerId: frame.offerId }, 15_000);
       if (!accepted.ok) return fail(this.activity, `accept:${accepted.error?.code ?? 'unknown'}`);
@@ -137,6 +144,8 @@ export class Floor {
       this.activity.completed++;
     } catch (error) {
       fail(this.activity, error instanceof Error ? error.message.slice(0, 60) : 'error');
+    } finally {
+      this.activity.inFlight--;
     }
   }
 
