@@ -11,7 +11,11 @@ const logger = new Logger('Main');
 async function bootstrap(): Promise<void> {
   // Validate the environment before Nest starts, so a bad variable is one clear message, not a DI stack trace.
   const config = loadConfigOrExit();
-  const app = await NestFactory.create(AppModule.forRoot(config), { logger: logLevels(config.logLevel) });
+  const app = await NestFactory.create(AppModule.forRoot(config), {
+    logger: logLevels(config.logLevel),
+    // Signed webhooks (telephony events) are verified against the exact bytes received.
+    rawBody: true,
+  });
   configureApp(app);
   await useSocketAdapter(app, config.redisUrl, config.redisPrefix);
   await app.listen(config.port);

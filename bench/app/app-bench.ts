@@ -1,172 +1,170 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
-import { createRedisStateStore } from '../../src/state/redis/redis-state-store';
-import { ApiClient } from '../../test/support/api-client';
-import { deleteRedisPrefix } from '../../test/support/redis';
-import { BENCH_PG_URL, BENCH_REDIS_URL, LUA_DIR, benchRedisPrefix } from '../support/bench-env';
-import { onCleanup } from '../support/cleanup';
-import { connectPlainRedis, redisUsedMemory } from '../support/redis-probe';
 import { Report } from '../support/report';
+import { redisUsedMemory } from '../support/redis-probe';
 import { formatCount, formatMb, formatMs, sleep } from '../support/stats';
 import { postgresInsertRate } from '../limits/machine-limits';
-import { AppProcess, ensureDistLuaScripts } from './app-process';
-import { createBenchDatabase } from './bench-database';
-import { Floor, newActivity } from './floor';
-import { LatencyResult, OfferDriver } from './offer-latency';
+import { ensureDistLuaScripts } from './app-process';
+import { AppSession } from './app-session';
+import { LatencyResult } from './offer-latency';
 
 /**
- * Parts 3 and 4, on one real app process (`node dist/main.js`) with a fresh
- * database and Redis prefix: offer latency at 500 tasks/s with a standing
- * backlog of 100, 10 000 then 100 000 queued tasks (grown in place), then
- * 1 000 agents online over sockets and the process's peak RSS.
+ * Parts 3 and 4, each on its own real app process (`node dist/main.js`) with
+ * a fresh database and Redis prefix:
+ *  - part 3, offer latency: 100 agents; the standing backlog grows 100 →
+ *    10 000 → 100 000 queued tasks in place; at each backlog, a run at 500
+ *    tasks/s (the target) and one at half the app's measured throughput;
+ *  - part 4, memory: a process that only ever sees a normal floor (100 000
+ *    queued tasks, 1 000 agents online, traffic at a rate it sustains), so its
+ *    peak RSS is the floor's and not the aftermath of part 3's overload.
  */
 const LATENCY_AGENTS = 100;
 const RSS_AGENTS = 1000;
 const RATE = 500;
 const DURATION_MS = 6000;
-const WARMUP_MS = 1000;
+const WARMUP_MS = 1500;
 const DRAIN_MS = 6000;
 const CLOSED_LOOP_CONCURRENCY = 16;
+/** Tasks waiting for their offer beyond which the app is declared overloaded and sending stops. */
+const OVERLOAD_LIMIT = 250;
 const P99_TARGET_MS = 20;
 const RSS_TARGET_BYTES = 400 * 1024 * 1024;
 
-export async function runAppBench(report: Report, log: (line: string) => void, backlogs: number[]): Promise<void> {
+type Log = (line: string) => void;
+type MemorySample = { rss: number; peakRss: number };
+
+export async function runAppBench(report: Report, log: Log, backlogs: number[]): Promise<void> {
   const luaWarning = ensureDistLuaScripts();
   if (luaWarning) {
     log(`WARNING ${luaWarning}`);
     report.note(luaWarning);
   }
-
-  const database = await createBenchDatabase(BENCH_PG_URL);
-  onCleanup(`drop database ${database.name}`, () => database.drop());
-  const prefix = benchRedisPrefix('app');
-  onCleanup('app: redis keys', () => deleteRedisPrefix(prefix, BENCH_REDIS_URL));
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'acd-bench-'));
-  onCleanup('app: data dir', async () => rmSync(dataDir, { recursive: true, force: true }));
-
-  // Postgres limit, on the bench database before the app uses it.
-  const pgRate = await postgresInsertRate(database.url, 2000);
-  log(`Postgres single-row INSERT, sequential: ${formatCount(pgRate)}/s`);
-  report.limit('1 limits', 'Postgres single-row INSERT commit, sequential', `${formatCount(pgRate)} /s`);
-
-  const adminEmail = 'bench-admin@bench.local';
-  const adminPassword = randomBytes(12).toString('hex');
-  const app = await AppProcess.start({
-    databaseUrl: database.url,
-    redisUrl: BENCH_REDIS_URL,
-    redisPrefix: prefix,
-    jwtSecret: randomBytes(24).toString('hex'),
-    adminEmail,
-    adminPassword,
-    dataDir,
-    logLevel: 'warn',
-  });
-  onCleanup('app: stop process', () => app.stop());
-  const bootMs = await app.waitReady(90_000);
-  log(`app ready in ${bootMs} ms (pid ${app.pid}, ${app.baseUrl})`);
-  report.info('3 app', 'boot to GET /health/ready 200 (fresh DB: migrations)', `${formatCount(bootMs)} ms`);
-
-  const store = createRedisStateStore({ url: BENCH_REDIS_URL, prefix, luaDir: LUA_DIR });
-  onCleanup('app: bench store', () => store.close());
-  await store.init();
-  const pg = new Client({ connectionString: database.url });
-  await pg.connect();
-  onCleanup('app: bench pg', () => pg.end());
-  const probe = await connectPlainRedis(BENCH_REDIS_URL);
-  onCleanup('app: redis probe', () => probe.quit());
-
-  const login = await new ApiClient(app.baseUrl).post('/api/auth/login', { email: adminEmail, password: adminPassword });
-  if (login.status !== 200 && login.status !== 201) throw new Error(`admin login answered ${login.status}: ${JSON.stringify(login.body)}`);
-  const adminToken: string = login.body.accessToken;
-  const admin = new ApiClient(app.baseUrl, adminToken);
-
-  const activity = newActivity();
-  const floor = new Floor(admin, app.baseUrl, pg, store, activity);
-  onCleanup('app: agent sockets', async () => floor.closeSockets());
-  await floor.createQueues();
-  await floor.createAgents(RSS_AGENTS);
-  const t0 = Date.now();
-  await floor.bringOnline(floor.agents.slice(0, LATENCY_AGENTS), 8);
-  log(`${formatCount(LATENCY_AGENTS)} agents logged in, connected, available in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-
-  const health = await measureHealthLatency(app.baseUrl);
-  report.limit('1 limits', 'HTTP GET /health/live on the app, sequential p50', formatMs(health));
-
-  const driver = new OfferDriver(app.baseUrl, adminToken, activity, store, () => floor.chatLaneKey, app.pid, probe);
-  const latency: Array<{ backlog: number; result: LatencyResult }> = [];
-  for (const backlog of backlogs) {
-    const fill = await floor.growBacklog(backlog);
-    log(`backlog ${formatCount(backlog)} queued email tasks (grown in ${fill.toFixed(1)} s)`);
-    if (latency.length === 0) {
-      await driver.openLoop(RATE, WARMUP_MS, 5000);
-      const sustained = await driver.closedLoop(CLOSED_LOOP_CONCURRENCY, 4000);
-      log(`closed loop, ${CLOSED_LOOP_CONCURRENCY} in flight: ${describe(sustained)}`);
-      report.info(
-        '3 offer latency',
-        `app throughput, closed loop (${CLOSED_LOOP_CONCURRENCY} tasks in flight), backlog ${formatCount(backlog)}`,
-        `${formatCount(sustained.offersPerSecond)} tasks/s, p50 ${formatMs(sustained.p50)}`,
-      );
-    }
-    const result = await driver.openLoop(RATE, DURATION_MS, DRAIN_MS);
-    latency.push({ backlog, result });
-    log(`offer latency, backlog ${formatCount(backlog)}: ${describe(result)}`);
-  }
-  for (const { backlog, result } of latency) {
-    report.check(
-      '3 offer latency',
-      `p50 / p99 at ${RATE}/s, ${LATENCY_AGENTS} agents, backlog ${formatCount(backlog)}`,
-      `p99 ≤ ${P99_TARGET_MS} ms`,
-      `${formatMs(result.p50)} / ${formatMs(result.p99)}${lost(result)}`,
-      result.p99 <= P99_TARGET_MS && result.missing === 0 && result.httpErrors === 0,
-    );
-  }
-  for (const { backlog, result } of latency) {
-    report.info(
-      '3 offer latency',
-      `  max; POST p50 / p99; offers/s, backlog ${formatCount(backlog)}`,
-      `${formatMs(result.max)}; ${formatMs(result.postP50)} / ${formatMs(result.postP99)}; ${formatCount(result.offersPerSecond)}/s`,
-    );
-  }
-  const last = latency[latency.length - 1].result;
-  report.info('3 offer latency', `  CPU app / Redis / bench, machine (backlog ${formatCount(backlogs[backlogs.length - 1])})`, `${last.appCpuCores.toFixed(2)} / ${last.redisCpuCores.toFixed(2)} / ${last.benchCpuCores.toFixed(2)} cores, ${(last.machineBusy * 100).toFixed(0)} %`);
-
-  // Part 4: the other agents come online; the backlog is the last (largest) one.
-  const t1 = Date.now();
-  await floor.bringOnline(floor.agents.slice(LATENCY_AGENTS), 16);
-  log(`${formatCount(RSS_AGENTS)} agents online (the last ${formatCount(RSS_AGENTS - LATENCY_AGENTS)} in ${((Date.now() - t1) / 1000).toFixed(1)} s)`);
-  await sleep(2000);
-  const idle = app.memory();
-  log(`app memory with ${RSS_AGENTS} sockets + ${formatCount(backlogs[backlogs.length - 1])} queued: VmRSS ${formatMb(idle.rss)}, VmHWM ${formatMb(idle.peakRss)}`);
-  const withAll = await driver.openLoop(RATE, DURATION_MS, DRAIN_MS);
-  log(`offer latency with ${RSS_AGENTS} agents online, backlog ${formatCount(backlogs[backlogs.length - 1])}: ${describe(withAll)}`);
-  const final = app.memory();
-  const redisMemory = await redisUsedMemory(probe);
-  const logs = app.logCounts();
-
-  report.info(
-    '3 offer latency',
-    `(extra) p50 / p99 with ${RSS_AGENTS} agents online, backlog ${formatCount(backlogs[backlogs.length - 1])}`,
-    `${formatMs(withAll.p50)} / ${formatMs(withAll.p99)}${lost(withAll)}`,
-  );
-  report.info('3 offer latency', '  offers answered: accepted+completed / failures', `${formatCount(activity.completed)} / ${formatCount(sumFailures(activity.failures))}${failureList(activity.failures)}`);
-  report.info('3 offer latency', '  app log lines ERROR / WARN during the run', `${logs.errors} / ${logs.warnings}`);
-  report.info('4 memory', `app VmRSS, ${RSS_AGENTS} sockets + ${formatCount(backlogs[backlogs.length - 1])} queued, idle`, formatMb(idle.rss));
-  report.check('4 memory', `app peak RSS (VmHWM over the whole run)`, `< ${formatMb(RSS_TARGET_BYTES)}`, formatMb(final.peakRss), final.peakRss < RSS_TARGET_BYTES);
-  report.info('4 memory', 'Redis used_memory at the end (all bench prefixes)', formatMb(redisMemory));
-  report.note(
-    `Offer latency: one app process (LOG_LEVEL=warn), ${LATENCY_AGENTS} agents (chat capacity 1, accept + complete each offer at once, wrap-up 0), ` +
-      `tasks POSTed open-loop at ${RATE}/s for ${DURATION_MS / 1000} s after a ${WARMUP_MS / 1000} s warm-up; latency = just before POST /api/tasks → 'offer' frame at the client. ` +
-      'The backlog is email tasks in a queue whose skill no agent has (they stay queued), grown 100 → 10 000 → 100 000 in the same store: ' +
-      'first task via the API, the rest via one INSERT … SELECT generate_series into Postgres plus the store\'s enqueue. ' +
-      `Agents: one INSERT … SELECT into Postgres (bcrypt cost 4) + DirectoryService.agentChanged, then real logins, sockets and presence:set.`,
-  );
+  const moderateRate = await offerLatency(report, log, backlogs);
+  await memory(report, log, backlogs[backlogs.length - 1], moderateRate);
 }
 
-async function measureHealthLatency(baseUrl: string): Promise<number> {
+/** Part 3; returns the moderate rate (half the measured throughput) for part 4's traffic. */
+async function offerLatency(report: Report, log: Log, backlogs: number[]): Promise<number> {
+  const started = performance.now();
+  const session = await AppSession.start(async (database) => {
+    // The Postgres limit, on the bench database before the app uses it.
+    const pgRate = await postgresInsertRate(database.url, 2000);
+    log(`Postgres single-row INSERT, sequential: ${formatCount(pgRate)}/s`);
+    report.limit('1 limits', 'Postgres single-row INSERT commit, sequential', `${formatCount(pgRate)} /s`);
+  });
+  try {
+    const { app, floor, driver } = session;
+    log(`app ready (pid ${app.pid}, ${app.baseUrl}) ${((performance.now() - started) / 1000).toFixed(1)} s after start`);
+    report.limit('1 limits', 'HTTP GET /health/live on the app, sequential p50', formatMs(await healthLatency(app.baseUrl)));
+    await floor.createAgents(LATENCY_AGENTS);
+    await timed(log, `${LATENCY_AGENTS} agents logged in, connected, available`, () => floor.bringOnline(floor.agents, 8));
+
+    const runs: Array<{ backlog: number; target: LatencyResult; moderate: LatencyResult }> = [];
+    let moderateRate = 0;
+    for (const backlog of backlogs) {
+      const fill = await floor.growBacklog(backlog);
+      log(`backlog ${formatCount(backlog)} queued email tasks (grown in ${fill.toFixed(1)} s)`);
+      if (runs.length === 0) {
+        await driver.closedLoop(CLOSED_LOOP_CONCURRENCY, WARMUP_MS);
+        const unloaded = await driver.closedLoop(1, 3000);
+        log(`closed loop, 1 in flight: ${describe(unloaded)}`);
+        report.info('3 offer latency', `unloaded (1 task at a time), backlog ${formatCount(backlog)}: p50 / p99`, `${formatMs(unloaded.p50)} / ${formatMs(unloaded.p99)}`);
+        const sustained = await driver.closedLoop(CLOSED_LOOP_CONCURRENCY, 4000);
+        log(`closed loop, ${CLOSED_LOOP_CONCURRENCY} in flight: ${describe(sustained)}`);
+        report.info('3 offer latency', `app throughput (closed loop, ${CLOSED_LOOP_CONCURRENCY} in flight)`, `${formatCount(sustained.offersPerSecond)} tasks/s`);
+        report.info('3 offer latency', '  CPU then: app / Postgres / Redis / bench', cpuLine(sustained));
+        report.info('3 offer latency', '  Redis commands per task then (of which HGETALL)', redisLine(sustained));
+        moderateRate = Math.max(5, Math.round(sustained.offersPerSecond / 2));
+      }
+      const moderate = await driver.openLoop(moderateRate, DURATION_MS, DRAIN_MS, OVERLOAD_LIMIT);
+      log(`offer latency at ${moderateRate}/s, backlog ${formatCount(backlog)}: ${describe(moderate)}`);
+      const target = await driver.openLoop(RATE, DURATION_MS, DRAIN_MS, OVERLOAD_LIMIT);
+      log(`offer latency at ${RATE}/s, backlog ${formatCount(backlog)}: ${describe(target)}`);
+      runs.push({ backlog, target, moderate });
+    }
+    for (const { backlog, target } of runs) {
+      report.check(
+        '3 offer latency',
+        `p50 / p99 at ${RATE}/s, ${LATENCY_AGENTS} agents, backlog ${formatCount(backlog)}`,
+        `p99 ≤ ${P99_TARGET_MS} ms`,
+        `${formatMs(target.p50)} / ${formatMs(target.p99)}${lost(target)}`,
+        target.p99 <= P99_TARGET_MS && target.missing === 0 && target.httpErrors === 0 && target.overloadedAfterSeconds === null,
+      );
+    }
+    const last = runs[runs.length - 1].target;
+    report.info('3 offer latency', `  offers/s reached at ${RATE}/s; CPU app / Postgres / Redis / bench`, `${formatCount(last.offersPerSecond)}/s; ${cpuLine(last)}`);
+    for (const { backlog, moderate } of runs) {
+      report.info('3 offer latency', `p50 / p99 at ${moderateRate}/s (half the throughput), backlog ${formatCount(backlog)}`, `${formatMs(moderate.p50)} / ${formatMs(moderate.p99)}${lost(moderate)}`);
+    }
+    const after = app.memory();
+    log(`part 3 app memory at the end: VmRSS ${formatMb(after.rss)}, VmHWM ${formatMb(after.peakRss)}`);
+    report.info('3 offer latency', 'app peak RSS after these runs (overload included)', formatMb(after.peakRss));
+    appendActivity(report, '3 offer latency', session);
+    report.note(
+      `Offer latency: one app process (LOG_LEVEL=warn), ${LATENCY_AGENTS} agents (chat capacity 1, accept + complete each offer at once, wrap-up 0); ` +
+        `tasks POSTed open-loop for ${DURATION_MS / 1000} s over a keep-alive pool of 64 connections; latency = just before POST /api/tasks → 'offer' frame at the agent's client. ` +
+        `A run stops sending when more than ${OVERLOAD_LIMIT} tasks wait for their offer ("overloaded"). ` +
+        'Backlog: email tasks in a queue whose skill no agent has (they stay queued), grown 100 → 10 000 → 100 000 in the same store; ' +
+        "first task via the API, the rest via one INSERT … SELECT generate_series into Postgres plus the store's enqueue. " +
+        'Agents: one INSERT … SELECT into Postgres (bcrypt cost 4) + DirectoryService.agentChanged, then real logins, sockets and presence:set. ' +
+        'Postgres CPU = the backends of the bench database + the server background processes.',
+    );
+    return moderateRate;
+  } finally {
+    await session.close();
+  }
+}
+
+/** Part 4: a fresh process with 100 000 queued tasks and 1 000 agents online, then traffic at a sustainable rate. */
+async function memory(report: Report, log: Log, backlog: number, rate: number): Promise<void> {
+  const session = await AppSession.start();
+  try {
+    const { app, floor, driver } = session;
+    const samples: Array<[string, MemorySample]> = [['after boot', app.memory()]];
+    await floor.growBacklog(backlog);
+    samples.push([`${formatCount(backlog)} queued`, app.memory()]);
+    await floor.createAgents(RSS_AGENTS);
+    await timed(log, `${formatCount(RSS_AGENTS)} agents logged in, connected, available`, () => floor.bringOnline(floor.agents, 16));
+    await sleep(1000);
+    samples.push([`+ ${formatCount(RSS_AGENTS)} agents online`, app.memory()]);
+    const traffic = await driver.openLoop(rate, DURATION_MS, DRAIN_MS, OVERLOAD_LIMIT);
+    log(`traffic at ${rate}/s with ${RSS_AGENTS} agents online, backlog ${formatCount(backlog)}: ${describe(traffic)}`);
+    const final = app.memory();
+    samples.push([`+ ${DURATION_MS / 1000} s of traffic at ${rate}/s`, final]);
+    for (const [stage, sample] of samples) log(`app memory, ${stage}: VmRSS ${formatMb(sample.rss)}, VmHWM ${formatMb(sample.peakRss)}`);
+
+    for (const [stage, sample] of samples) report.info('4 memory', `app VmRSS ${stage}`, formatMb(sample.rss));
+    report.check(
+      '4 memory',
+      `app peak RSS (VmHWM): ${formatCount(RSS_AGENTS)} sockets + ${formatCount(backlog)} queued + traffic`,
+      `< ${formatMb(RSS_TARGET_BYTES)}`,
+      formatMb(final.peakRss),
+      final.peakRss < RSS_TARGET_BYTES,
+    );
+    report.info('4 memory', `offer p50 / p99 then (${rate}/s, ${formatCount(RSS_AGENTS)} agents online)`, `${formatMs(traffic.p50)} / ${formatMs(traffic.p99)}${lost(traffic)}`);
+    report.info('4 memory', '  CPU then: app / Postgres / Redis / bench', cpuLine(traffic));
+    report.info('4 memory', '  Redis commands per task then (of which HGETALL)', redisLine(traffic));
+    report.info('4 memory', 'Redis used_memory (whole server)', formatMb(await redisUsedMemory(session.probe)));
+    appendActivity(report, '4 memory', session);
+  } finally {
+    await session.close();
+  }
+}
+
+function appendActivity(report: Report, section: string, session: AppSession): void {
+  const { activity, app } = session;
+  const failures = [...activity.failures.values()].reduce((sum, n) => sum + n, 0);
+  const list = activity.failures.size === 0 ? '' : ` (${[...activity.failures].map(([code, n]) => `${code} ×${n}`).join(', ')})`;
+  const logs = app.logCounts();
+  report.info(section, '  offers accepted + completed / failed; app ERROR / WARN lines', `${formatCount(activity.completed)} / ${formatCount(failures)}${list}; ${logs.errors} / ${logs.warnings}`);
+}
+
+async function timed(log: Log, what: string, work: () => Promise<void>): Promise<void> {
+  const start = performance.now();
+  await work();
+  log(`${what} in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+}
+
+async function healthLatency(baseUrl: string): Promise<number> {
   const samples: number[] = [];
   for (let i = 0; i < 300; i++) {
     const t0 = performance.now();
@@ -178,25 +176,31 @@ async function measureHealthLatency(baseUrl: string): Promise<number> {
   return samples[Math.floor(samples.length / 2)];
 }
 
-/** Offers that never arrived within the run's bound, and failed POSTs: either makes the figure a miss. */
+function redisLine(r: LatencyResult): string {
+  return `${formatCount(r.redisCommandsPerTask)} (${formatCount(r.redisHgetallPerTask)})`;
+}
+
+function cpuLine(r: LatencyResult): string {
+  return `${r.appCpuCores.toFixed(2)} / ${r.postgresCpuCores.toFixed(2)} / ${r.redisCpuCores.toFixed(2)} / ${r.benchCpuCores.toFixed(2)} cores`;
+}
+
+/** Overload, offers that never came within the run's bound, failed POSTs: any of them makes the figure a miss. */
 function lost(r: LatencyResult): string {
-  const parts = [r.missing > 0 ? `${r.missing} of ${r.sent} not offered in time` : '', r.httpErrors > 0 ? `${r.httpErrors} POST errors` : ''].filter(Boolean);
+  const parts = [
+    r.overloadedAfterSeconds !== null ? `overloaded: sending stopped after ${r.overloadedAfterSeconds.toFixed(1)} s` : '',
+    r.missing > 0 ? `${r.missing} of ${r.sent} not offered in time` : '',
+    r.httpErrors > 0 ? `${r.httpErrors} POST errors` : '',
+  ].filter(Boolean);
   return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
 function describe(r: LatencyResult): string {
   return (
     `${r.offers}/${r.sent} offers (${formatCount(r.offersPerSecond)}/s), p50 ${formatMs(r.p50)}, p90 ${formatMs(r.p90)}, p99 ${formatMs(r.p99)}, max ${formatMs(r.max)}; ` +
-    `POST p50 ${formatMs(r.postP50)} p99 ${formatMs(r.postP99)}, ${r.httpErrors} HTTP errors, sent ${formatCount(r.sentPerSecond)}/s; ` +
-    `CPU app ${r.appCpuCores.toFixed(2)} redis ${r.redisCpuCores.toFixed(2)} bench ${r.benchCpuCores.toFixed(2)} cores, machine ${(r.machineBusy * 100).toFixed(0)}%` +
+    `POST p50 ${formatMs(r.postP50)} p99 ${formatMs(r.postP99)}, ${r.httpErrors} HTTP errors, sent ${formatCount(r.sentPerSecond)}/s` +
+    (r.overloadedAfterSeconds !== null ? ` (overloaded, stopped after ${r.overloadedAfterSeconds.toFixed(1)} s)` : '') +
+    `; Redis ${formatCount(r.redisCommandsPerTask)} commands/task (${formatCount(r.redisHgetallPerTask)} HGETALL)` +
+    `; CPU app ${r.appCpuCores.toFixed(2)} postgres ${r.postgresCpuCores.toFixed(2)} redis ${r.redisCpuCores.toFixed(2)} bench ${r.benchCpuCores.toFixed(2)} cores, machine ${(r.machineBusy * 100).toFixed(0)}%` +
     (r.leftBusy ? '; app still busy with this run after the quiet period' : '')
   );
-}
-
-function sumFailures(failures: Map<string, number>): number {
-  return [...failures.values()].reduce((sum, n) => sum + n, 0);
-}
-
-function failureList(failures: Map<string, number>): string {
-  return failures.size === 0 ? '' : ` (${[...failures].map(([code, n]) => `${code} ×${n}`).join(', ')})`;
 }

@@ -125,7 +125,7 @@ export class Floor {
         void this.acceptAndComplete(client, frame);
       });
       for (let attempt = 0; ; attempt++) {
-        const ack = await client.emit('presence:set', { state: 'available' });
+        const ack = await client.emit('presence:set', { state: 'available' }, 30_000);
         if (ack.ok) break;
         if (attempt >= 50) throw new Error(`presence:set for ${agent.email}: ${JSON.stringify(ack.error)}`);
         await sleep(100);

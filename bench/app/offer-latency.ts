@@ -1,7 +1,8 @@
+import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { RedisStateStore } from '../../src/state/redis/redis-state-store';
-import { machineBusySampler, processCpuSeconds } from '../support/cpu';
-import { PlainRedis, redisCpuSeconds } from '../support/redis-probe';
+import { machineBusySampler, postgresCpuSeconds, processCpuSeconds } from '../support/cpu';
+import { PlainRedis, commandCalls, redisCpuSeconds } from '../support/redis-probe';
 import { percentile, sleep } from '../support/stats';
 import { AgentActivity, CHAT_QUEUE, OfferFrame } from './floor';
 
@@ -14,9 +15,15 @@ import { AgentActivity, CHAT_QUEUE, OfferFrame } from './floor';
  *
  * - open loop: tasks sent on a fixed schedule (arrival rate), whatever the
  *   app answers; every run is bounded in time and followed by a quiet period
- *   so its leftovers do not load the next one;
+ *   so its leftovers do not load the next one. When more than
+ *   `overloadLimit` tasks are waiting for their offer the app cannot keep up:
+ *   sending stops (the run is marked overloaded) so the bench stays bounded;
  * - closed loop: `concurrency` senders, each waiting for its task's offer
  *   before sending the next: the rate the app sustains.
+ *
+ * POSTs go through one keep-alive HTTP agent of at most 64 connections, as an
+ * integrator's client would; a POST waiting for a free connection counts in
+ * its task's latency.
  */
 export interface LatencyResult {
   sent: number;
@@ -32,12 +39,19 @@ export interface LatencyResult {
   httpErrors: number;
   /** Tasks sent per second (the schedule slips when the bench's own loop is late). */
   sentPerSecond: number;
-  /** Offers received per second over the run. */
+  /** Offers received per second, from the first POST to the last offer received. */
   offersPerSecond: number;
   appCpuCores: number;
   redisCpuCores: number;
   benchCpuCores: number;
   machineBusy: number;
+  /** The Postgres server for the bench database (its backends and the background processes). */
+  postgresCpuCores: number;
+  /** Redis commands per offered task during the run (all commands; and HGETALL alone), from INFO commandstats. */
+  redisCommandsPerTask: number;
+  redisHgetallPerTask: number;
+  /** Sending stopped early: more than `overloadLimit` tasks were waiting for their offer. */
+  overloadedAfterSeconds: number | null;
   /** The app was still busy with this run's tasks when the quiet period ran out. */
   leftBusy: boolean;
 }
@@ -50,9 +64,13 @@ interface Run {
   httpErrors: number;
   waiters: Map<number, () => void>;
   inFlightPosts: number;
+  lastOfferAt: number;
 }
 
+const HTTP_CONNECTIONS = 64;
+
 export class OfferDriver {
+  private readonly http = new Agent({ keepAlive: true, maxSockets: HTTP_CONNECTIONS });
   private runs = 0;
   private current: Run | null = null;
 
@@ -64,31 +82,42 @@ export class OfferDriver {
     private readonly chatLaneKey: () => string,
     private readonly appPid: number,
     private readonly probe: PlainRedis,
+    private readonly database: string,
   ) {
     activity.onOffer = (frame, at) => this.onOffer(frame, at);
   }
 
   /** Sends `rate` tasks/s for `durationMs`, waits at most `drainMs` for the offers, then for the app to be quiet. */
-  async openLoop(rate: number, durationMs: number, drainMs: number): Promise<LatencyResult> {
-    const total = Math.round((rate * durationMs) / 1000);
-    return this.measure(total, async (run) => {
-      const start = performance.now();
-      for (let sent = 0; sent < total; ) {
-        const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
-        while (sent < due) void this.post(run, sent++);
-        if (sent < total) await sleep(1);
-      }
-      const sendSeconds = (performance.now() - start) / 1000;
-      const deadline = performance.now() + drainMs;
-      while (performance.now() < deadline && (run.latencies.length < total || run.inFlightPosts > 0)) await sleep(20);
-      return sendSeconds;
-    });
+  async openLoop(rate: number, durationMs: number, drainMs: number, overloadLimit: number): Promise<LatencyResult> {
+    const planned = Math.round((rate * durationMs) / 1000);
+    let sent = 0;
+    let overloadedAfter: number | null = null;
+    return this.measure(
+      async (run) => {
+        const start = performance.now();
+        while (sent < planned) {
+          if (sent - run.latencies.length > overloadLimit) {
+            overloadedAfter = (performance.now() - start) / 1000;
+            break;
+          }
+          const due = Math.min(planned, Math.floor(((performance.now() - start) * rate) / 1000) + 1);
+          while (sent < due) void this.post(run, sent++);
+          if (sent < planned) await sleep(1);
+        }
+        const sendSeconds = (performance.now() - start) / 1000;
+        const deadline = performance.now() + drainMs;
+        while (performance.now() < deadline && (run.latencies.length < sent || run.inFlightPosts > 0)) await sleep(20);
+        return sendSeconds;
+      },
+      () => sent,
+      () => overloadedAfter,
+    );
   }
 
   /** `concurrency` senders for `durationMs`, each sending its next task once the previous one's offer arrived. */
   async closedLoop(concurrency: number, durationMs: number): Promise<LatencyResult> {
     let next = 0;
-    return this.measure(Number.NaN, async (run) => {
+    return this.measure(async (run) => {
       const start = performance.now();
       const end = start + durationMs;
       await Promise.all(
@@ -102,18 +131,20 @@ export class OfferDriver {
         }),
       );
       return (performance.now() - start) / 1000;
-    }, () => next);
+    }, () => next, () => null);
   }
 
   private async measure(
-    plannedTotal: number,
     drive: (run: Run) => Promise<number>,
-    sentCount: () => number = () => plannedTotal,
+    sentCount: () => number,
+    overloadedAfter: () => number | null,
   ): Promise<LatencyResult> {
-    const run: Run = { id: `run-${++this.runs}-${Date.now()}`, sentAt: [], latencies: [], postTimes: [], httpErrors: 0, waiters: new Map(), inFlightPosts: 0 };
+    const run: Run = { id: `run-${++this.runs}-${Date.now()}`, sentAt: [], latencies: [], postTimes: [], httpErrors: 0, waiters: new Map(), inFlightPosts: 0, lastOfferAt: 0 };
     this.current = run;
     const appCpu0 = processCpuSeconds(this.appPid);
     const redisCpu0 = await redisCpuSeconds(this.probe);
+    const postgresCpu0 = postgresCpuSeconds(this.database);
+    const calls0 = await commandCalls(this.probe);
     const benchCpu0 = process.cpuUsage();
     const machine = machineBusySampler();
     const start = performance.now();
@@ -123,6 +154,10 @@ export class OfferDriver {
     const benchCpu = process.cpuUsage(benchCpu0);
     const appCpu = processCpuSeconds(this.appPid) - appCpu0;
     const redisCpu = (await redisCpuSeconds(this.probe)) - redisCpu0;
+    const postgresCpu = postgresCpuSeconds(this.database) - postgresCpu0;
+    const calls1 = await commandCalls(this.probe);
+    const delta = (command?: string): number =>
+      [...calls1].filter(([name]) => !command || name === command).reduce((sum, [name, n]) => sum + n - (calls0.get(name) ?? 0), 0);
     const total = sentCount();
     const latencies = run.latencies;
     const result: LatencyResult = {
@@ -137,12 +172,16 @@ export class OfferDriver {
       postP99: percentile(run.postTimes, 99),
       httpErrors: run.httpErrors,
       sentPerSecond: total / sendSeconds,
-      offersPerSecond: latencies.length / sendSeconds,
+      offersPerSecond: latencies.length / Math.max(sendSeconds, (run.lastOfferAt - start) / 1000),
       appCpuCores: appCpu / elapsed,
       redisCpuCores: redisCpu / elapsed,
       benchCpuCores: (benchCpu.user + benchCpu.system) / 1e6 / elapsed,
       machineBusy,
-      leftBusy: !(await this.quiet(run, 15_000)),
+      postgresCpuCores: postgresCpu / elapsed,
+      redisCommandsPerTask: delta() / Math.max(1, latencies.length),
+      redisHgetallPerTask: delta('hgetall') / Math.max(1, latencies.length),
+      overloadedAfterSeconds: overloadedAfter(),
+      leftBusy: !(await this.quiet(run, 30_000)),
     };
     this.current = null;
     return result;
@@ -163,20 +202,41 @@ export class OfferDriver {
     run.inFlightPosts++;
     run.sentAt[seq] = performance.now();
     try {
-      const response = await fetch(`${this.baseUrl}/api/tasks`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
-        body: JSON.stringify({ channel: 'chat', queue: CHAT_QUEUE, attributes: { benchRun: run.id, benchSeq: seq } }),
-      });
-      await response.arrayBuffer();
-      if (response.status !== 201) run.httpErrors++;
+      const status = await this.postTask(JSON.stringify({ channel: 'chat', queue: CHAT_QUEUE, attributes: { benchRun: run.id, benchSeq: seq } }));
+      if (status !== 201) run.httpErrors++;
     } catch (error) {
       run.httpErrors++;
-      if (run.httpErrors <= 3) process.stderr.write(`POST /api/tasks failed: ${error instanceof Error ? `${error.message} ${String(error.cause ?? '')}` : String(error)}\n`);
+      if (run.httpErrors <= 3) process.stderr.write(`POST /api/tasks failed: ${error instanceof Error ? error.message : String(error)}\n`);
     } finally {
       run.postTimes.push(performance.now() - run.sentAt[seq]);
       run.inFlightPosts--;
     }
+  }
+
+  private postTask(body: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const req = request(
+        `${this.baseUrl}/api/tasks`,
+        {
+          method: 'POST',
+          agent: this.http,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${this.token}` },
+          timeout: 30_000,
+        },
+        (res) => {
+          res.resume();
+          res.once('end', () => resolve(res.statusCode ?? 0));
+          res.once('error', reject);
+        },
+      );
+      req.once('timeout', () => req.destroy(new Error('POST /api/tasks: no answer within 30 s')));
+      req.once('error', reject);
+      req.end(body);
+    });
+  }
+
+  close(): void {
+    this.http.destroy();
   }
 
   private onOffer(frame: OfferFrame, at: number): void {
@@ -185,6 +245,7 @@ export class OfferDriver {
     if (!run || attributes.benchRun !== run.id) return;
     const seq = Number(attributes.benchSeq);
     run.latencies.push(at - run.sentAt[seq]);
+    run.lastOfferAt = at;
     run.waiters.get(seq)?.();
     run.waiters.delete(seq);
   }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import * as os from 'node:os';
 
 /** Linux CPU accounting from /proc, to say who used the cores during a measurement. */
@@ -37,6 +37,33 @@ export function processCpuSeconds(pid: number): number {
   } catch {
     return Number.NaN; // the process exited: no figure rather than a wrong one
   }
+}
+
+/**
+ * CPU seconds used so far by the Postgres server for one database: the
+ * backends connected to `database` plus the server's background processes
+ * (postmaster, WAL writer, checkpointer…), not the backends of other
+ * databases. A backend that exits between two readings drops out of the sum,
+ * so a delta is a lower bound when connections churn.
+ */
+export function postgresCpuSeconds(database: string): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let title: string;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+      title = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+    } catch {
+      continue; // exited while we looked: it has no CPU to add any more
+    }
+    // A client backend's title is "postgres: <cluster>: <user> <database> <host>(<port>) <state>".
+    const isClientBackend = title.includes('(');
+    if (isClientBackend && !title.includes(` ${database} `)) continue;
+    const seconds = processCpuSeconds(Number(entry));
+    if (Number.isFinite(seconds)) total += seconds;
+  }
+  return total;
 }
 
 /** How busy the machine is right now, sampled over `ms` (0..1 of all cores). */

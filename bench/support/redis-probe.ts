@@ -21,6 +21,14 @@ export async function evalshaCounters(client: PlainRedis): Promise<EvalshaCounte
   return match ? { calls: Number(match[1]), usec: Number(match[2]) } : { calls: 0, usec: 0 };
 }
 
+/** Calls per command since the server started (INFO commandstats; all clients). */
+export async function commandCalls(client: PlainRedis): Promise<Map<string, number>> {
+  const info = await client.info('commandstats');
+  const calls = new Map<string, number>();
+  for (const match of info.matchAll(/cmdstat_([^:]+):calls=(\d+)/g)) calls.set(match[1], Number(match[2]));
+  return calls;
+}
+
 /** CPU seconds (user + system) the Redis server has used since it started. */
 export async function redisCpuSeconds(client: PlainRedis): Promise<number> {
   const info = await client.info('cpu');

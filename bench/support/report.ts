@@ -40,7 +40,9 @@ export class Report {
 
   render(title: string): string {
     const header: Row = { section: 'part', figure: 'figure', target: 'target', measured: 'measured', verdict: 'result' as Verdict };
-    const all = [header, ...this.rows];
+    // Grouped by part (stable: within a part, in the order measured); limits measured later join their part.
+    const rows = [...this.rows].sort((a, b) => (a.section < b.section ? -1 : a.section > b.section ? 1 : 0));
+    const all = [header, ...rows];
     const width = (pick: (row: Row) => string): number => Math.max(...all.map((row) => pick(row).length));
     const w = [width((r) => r.section), width((r) => r.figure), width((r) => r.target), width((r) => r.measured), width((r) => r.verdict)];
     const line = (row: Row): string =>
@@ -48,7 +50,7 @@ export class Report {
     const rule = `|${w.map((n) => '-'.repeat(n + 2)).join('|')}|`;
     const out = [title, '', line(header), rule];
     let previous = '';
-    for (const row of this.rows) {
+    for (const row of rows) {
       out.push(line(row.section === previous ? { ...row, section: '' } : row));
       previous = row.section;
     }

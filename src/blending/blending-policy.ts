@@ -1,4 +1,21 @@
 import { ClaimRules } from '../state/state-store';
+import { Channel } from '../tasks/channel';
+
+/** Policy-level caps per channel, applied on top of each agent's own capacity (min of both). */
+export type ChannelCaps = Partial<Record<Channel, number>>;
+
+/**
+ * Overrides for a team of agents (members by agent id). A team's values replace
+ * the floor-wide ones for its members; an agent in several teams takes the
+ * first team in name order.
+ */
+export interface TeamOverride {
+  members: string[];
+  lullMaxVoiceWaiting?: number;
+  lullMaxVoiceWaitSeconds?: number;
+  emailSlaGuardPercent?: number;
+  channelCapacity?: ChannelCaps;
+}
 
 /** The live blending policy (supervisor-editable through /api/blending). */
 export interface BlendingPolicy {
@@ -6,12 +23,16 @@ export interface BlendingPolicy {
   lullMaxVoiceWaiting: number;
   /** …and the oldest waiting call has waited at most this long. */
   lullMaxVoiceWaitSeconds: number;
-  /** Keep at least this many voice-capable agents free of email/chat. */
+  /** Keep at least this many voice-capable agents ready for a call (free of email/chat). */
   voiceReserveAgents: number;
   /** An agent working on emails may still be offered a call (the email is parked). */
   interruptibleEmail: boolean;
   /** An email that has waited this share of its SLA is offered even outside a lull. */
   emailSlaGuardPercent: number;
+  /** Floor-wide caps per channel on top of each agent's capacity (`{}`: none). */
+  channelCapacity: ChannelCaps;
+  /** Per-team overrides, by team name. */
+  teams: Record<string, TeamOverride>;
 }
 
 export const DEFAULT_BLENDING_POLICY: BlendingPolicy = {
@@ -20,7 +41,14 @@ export const DEFAULT_BLENDING_POLICY: BlendingPolicy = {
   voiceReserveAgents: 0,
   interruptibleEmail: false,
   emailSlaGuardPercent: 80,
+  channelCapacity: {},
+  teams: {},
 };
+
+/** Deep copy (the policy travels between nodes as JSON and must never be shared by reference). */
+export function clonePolicy(policy: BlendingPolicy): BlendingPolicy {
+  return JSON.parse(JSON.stringify(policy)) as BlendingPolicy;
+}
 
 /**
  * Exclusivity, enforced atomically by the state store on every claim: a call

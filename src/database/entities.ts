@@ -1,4 +1,14 @@
 import { AgentEntity } from '../agents/agent.entity';
+import { BlendingPolicyChangeEntity, BlendingPolicyEntity } from '../blending/blending-policy.entity';
+import { QualityReviewEntity, QualitySampleEntity } from '../quality/quality.entity';
+import { SurveyEntity } from '../surveys/survey.entity';
+import { CallRouteEntity } from '../channels/voice/call-route.entity';
+import { TelephonyEventEntity } from '../channels/voice/telephony-event.entity';
+import { ChatSessionEntity } from '../channels/chat/chat-session.entity';
+import { FaqEntryEntity } from '../channels/chat/faq-entry.entity';
+import { ConversationEntity } from '../conversations/conversation.entity';
+import { MessageEntity } from '../conversations/message.entity';
+import { CustomerEntity } from '../customers/customer.entity';
 import { QueueEntity } from '../queues/queue.entity';
 import { OfferEntity } from '../routing/offer.entity';
 import { TaskEventEntity } from '../tasks/task-event.entity';
@@ -9,4 +19,24 @@ import { TaskEntity } from '../tasks/task.entity';
  * autoLoadEntities) so the app, the CLI and the tests all see the same schema.
  * Add a new entity here *and* a migration creating its table.
  */
-export const ENTITIES = [AgentEntity, QueueEntity, TaskEntity, TaskEventEntity, OfferEntity];
+export const ENTITIES = [
+  AgentEntity,
+  QueueEntity,
+  TaskEntity,
+  TaskEventEntity,
+  OfferEntity,
+  // Voice and chat channels, customers and conversations (issue 4).
+  CustomerEntity,
+  ConversationEntity,
+  MessageEntity,
+  TelephonyEventEntity,
+  CallRouteEntity,
+  ChatSessionEntity,
+  FaqEntryEntity,
+  // Blending policy, quality reviews, surveys (issue 5).
+  BlendingPolicyEntity,
+  BlendingPolicyChangeEntity,
+  QualitySampleEntity,
+  QualityReviewEntity,
+  SurveyEntity,
+];

@@ -6,6 +6,8 @@
 import type { Channel, ChannelCounts } from '../tasks/channel';
 import type { PresenceState } from '../presence/presence-state';
 import type { TaskStatus } from '../tasks/task-status';
+import type { BlendingPolicy } from '../blending/blending-policy';
+import type { RealtimeStats } from '../stats/realtime-stats';
 
 export interface TaskView {
   id: string;
@@ -46,6 +48,8 @@ export interface AgentClientEvents {
   'offer:accept': (payload: { offerId: string }, ack: (res: Ack<{ task: TaskView }>) => void) => void;
   'offer:reject': (payload: { offerId: string; reason?: string }, ack: (res: Ack) => void) => void;
   'task:complete': (payload: { taskId: string; disposition?: string }, ack: (res: Ack<{ task: TaskView }>) => void) => void;
+  /** Writes to the visitor of a chat the agent holds (by task or conversation). */
+  'chat:send': (payload: { taskId?: string; conversationId?: string; text: string }, ack: (res: Ack<{ message: ChatLine }>) => void) => void;
 }
 
 export interface AgentServerEvents {
@@ -54,6 +58,44 @@ export interface AgentServerEvents {
   'task:assigned': (payload: { task: TaskView }) => void;
   'task:updated': (payload: { task: TaskView }) => void;
   presence: (payload: PresenceView) => void;
+  /** A line of a chat the agent holds (from the visitor). */
+  'chat:message': (payload: { taskId: string; conversationId: string; message: ChatLine }) => void;
+  /** The chat so far (self-service included), pushed when the agent accepts the chat. */
+  'chat:transcript': (payload: { taskId: string; conversationId: string; messages: ChatLine[] }) => void;
+  /** The visitor left the chat. */
+  'chat:closed': (payload: { taskId: string; conversationId: string; reason: string }) => void;
+  error: (payload: AckError) => void;
+}
+
+/** One line of a web chat, as the visitor and the agent see it. */
+export interface ChatLine {
+  id: string;
+  author: 'visitor' | 'bot' | 'agent';
+  /** Agent's name for agent lines. */
+  name: string | null;
+  text: string;
+  at: string;
+  /** Choices offered with a bot answer, e.g. `talk-to-person`. */
+  actions?: string[];
+}
+
+/** `/chat` (the website visitor): client → server, each with an ack. */
+export interface ChatClientEvents {
+  message: (payload: { text: string }, ack: (res: Ack<{ message: ChatLine; status: string }>) => void) => void;
+  /** "Talk to a person": leave self-service and queue for an agent. */
+  handoff: (payload: { reason?: string }, ack: (res: Ack<{ status: string }>) => void) => void;
+  close: (payload: { reason?: string }, ack: (res: Ack<{ status: string }>) => void) => void;
+}
+
+/** `/chat`: server → visitor. */
+export interface ChatServerEvents {
+  /** On (re)connection: the session and its transcript. */
+  session: (payload: { sessionId: string; conversationId: string; ref: string; status: string; messages: ChatLine[] }) => void;
+  message: (payload: ChatLine) => void;
+  /** Place in the queue (1 = next), on every change while waiting. */
+  queued: (payload: { position: number; etaSeconds: number }) => void;
+  assigned: (payload: { agentName: string | null }) => void;
+  closed: (payload: { reason: string }) => void;
   error: (payload: AckError) => void;
 }
 
@@ -65,10 +107,19 @@ export interface SupervisorAgentView {
   capacity: ChannelCounts;
 }
 
+/** `blending`: the live policy's fields (src/blending/blending-policy.ts), plus who changed what and when. */
+export interface BlendingPush extends BlendingPolicy {
+  updatedAt: string | null;
+  updatedBy: string | null;
+  /** Fields that changed (empty on connect). */
+  changed: string[];
+}
+
 export interface SupervisorServerEvents {
-  stats: (payload: Record<string, unknown>) => void;
+  /** Real-time statistics (src/stats/realtime-stats.ts), on change, at most once a second. */
+  stats: (payload: RealtimeStats) => void;
   agent: (payload: SupervisorAgentView) => void;
   queue: (payload: { id: string; name: string; waiting: number }) => void;
-  blending: (payload: Record<string, unknown>) => void;
+  blending: (payload: BlendingPush) => void;
   error: (payload: AckError) => void;
 }

@@ -82,12 +82,14 @@ export class RoutingService implements OnModuleInit {
       if (!lane || !ref) return null;
       const rules = this.blending.claimRules();
       if (lane.preferredAgentId) {
-        const offer = await this.store.claimAgentForTask(taskId, [lane.preferredAgentId], ref, rules, Date.now());
+        const allowed = await this.blending.candidatesForTask(lane, [lane.preferredAgentId], queued.score, Date.now());
+        const offer = allowed.length > 0 ? await this.store.claimAgentForTask(taskId, allowed, ref, rules, Date.now()) : null;
         return offer && (await this.deliver(offer));
       }
       for (let offset = 0; ; offset += FREE_AGENT_PAGE) {
         const free = await this.store.listFreeAgents(lane.channel, offset, FREE_AGENT_PAGE);
-        const ranked = this.rankAgents(free, lane);
+        // The blending policy (caps, lull rule, voice reserve) keeps some candidates out.
+        const ranked = await this.blending.candidatesForTask(lane, this.rankAgents(free, lane), queued.score, Date.now());
         if (ranked.length > 0) {
           const offer = await this.store.claimAgentForTask(taskId, ranked, ref, rules, Date.now());
           if (offer) return this.deliver(offer);
@@ -106,14 +108,16 @@ export class RoutingService implements OnModuleInit {
     try {
       const profile = this.directory.agent(agentId);
       if (!profile) return made;
-      const refs = this.directory
-        .lanesForAgent(profile)
-        .map((lane) => this.laneRef(lane))
-        .filter((ref): ref is LaneRef => ref !== null);
-      if (refs.length === 0) return made;
+      const lanes = this.directory.lanesForAgent(profile);
+      if (lanes.length === 0) return made;
       const rules = this.blending.claimRules();
       const maxOffers = CHANNELS.reduce((sum, channel) => sum + profile.capacity[channel], 0);
       while (made.length < maxOffers) {
+        // The blending policy (caps, lull rule, voice reserve) is applied again before each claim: each claim changes the load.
+        const refs = (await this.blending.lanesForAgent(profile, lanes, Date.now()))
+          .map((lane) => this.laneRef(lane))
+          .filter((ref): ref is LaneRef => ref !== null);
+        if (refs.length === 0) break;
         const result = await this.store.claimNextTask(agentId, refs, rules, Date.now());
         if (typeof result === 'string') break;
         const delivered = await this.deliver(result);

@@ -15,6 +15,8 @@ export const TASK_EVENT_TYPES = [
   'abandoned',
   'transferred',
   'requeued',
+  // The telephony system confirmed the call is connected to the agent (call.answered).
+  'connected',
 ] as const;
 export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
 

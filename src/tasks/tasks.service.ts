@@ -19,10 +19,20 @@ import { toTaskView } from './task.view';
 
 const UNIQUE_VIOLATION = '23505';
 
+/** What happened to a task, for the channels that follow their tasks (chat queue positions, visitor notices). */
+export type TaskChange = 'created' | 'canceled' | 'abandoned' | 'transferred' | 'completed';
+export type TaskChangeListener = (task: TaskEntity, change: TaskChange) => void | Promise<void>;
+
+/** Options of a task created by a channel rather than through the API. */
+export interface CreateTaskOptions {
+  conversationId?: string | null;
+}
+
 /** Task life cycle through the API and the agent socket: create, cancel, transfer, complete. */
 @Injectable()
 export class TasksService {
   private readonly logger = new Logger(TasksService.name);
+  private readonly changeListeners: TaskChangeListener[] = [];
 
   constructor(
     @InjectRepository(TaskEntity) private readonly tasks: Repository<TaskEntity>,
@@ -36,8 +46,13 @@ export class TasksService {
     private readonly feed: SupervisorFeed,
   ) {}
 
+  /** Listeners told after a task was created, canceled, abandoned, transferred or completed (on this node). */
+  onChanged(listener: TaskChangeListener): void {
+    this.changeListeners.push(listener);
+  }
+
   /** Creates and queues a task, then routes it at once. Idempotent on externalId. */
-  async create(dto: CreateTaskDto): Promise<TaskView> {
+  async create(dto: CreateTaskDto, options: CreateTaskOptions = {}): Promise<TaskView> {
     if (dto.externalId) {
       const existing = await this.tasks.findOneBy({ externalId: dto.externalId });
       if (existing) return this.view(existing);
@@ -61,6 +76,7 @@ export class TasksService {
       preferredUntil: dto.preferredAgentId ? new Date(now.getTime() + queue.preferredAgentTimeoutSeconds * 1000) : null,
       attributes: dto.attributes ?? {},
       externalId: dto.externalId ?? null,
+      conversationId: options.conversationId ?? null,
       score: virtualDeadline(now.getTime(), queue.slaSeconds, queue.priority + priority),
       enqueuedAt: now,
     });
@@ -74,6 +90,7 @@ export class TasksService {
     }
     await this.history.record(task, { type: 'created', at: now, data: { priority, externalId: task.externalId } });
     await this.routing.enqueue(task);
+    this.notify(task, 'created');
     await this.routing.routeTask(task.id);
     return this.view(await this.tasks.findOneByOrFail({ id: task.id }));
   }
@@ -103,7 +120,52 @@ export class TasksService {
       this.emitter.toAgent(agentId, 'task:updated', { task: view });
       await this.routing.routeAgent(agentId);
     }
+    this.notify(task, 'canceled');
     return view;
+  }
+
+  /**
+   * The customer left (caller hung up, visitor closed the chat): the task ends
+   * `abandoned`, its ringing offer is revoked on the agent's screen at once and
+   * an agent holding it is freed. Null (and no change) when the task was no
+   * longer open, so a repeated or late signal is harmless.
+   */
+  async abandon(id: string, reason: string): Promise<TaskView | null> {
+    // The task may move on meanwhile (offered, accepted at that very moment): detach it again from where it is now.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const task = await this.findOrThrow(id);
+      if (!['queued', 'offered', 'assigned'].includes(task.status)) return null;
+      const agentId = await this.detach(task, 'abandoned');
+      const now = new Date();
+      const result = await this.tasks.update({ id, status: task.status }, { status: 'abandoned', completedAt: now, disposition: reason });
+      if (result.affected) return this.abandoned(task, agentId, reason, now);
+    }
+    this.logger.warn(`task ${id} kept changing while being abandoned; left as is`);
+    return null;
+  }
+
+  private async abandoned(task: TaskEntity, agentId: string | null, reason: string, now: Date): Promise<TaskView> {
+    const id = task.id;
+    await this.history.record(task, { type: 'abandoned', agentId, at: now, data: { reason } });
+    const view = this.view(await this.tasks.findOneByOrFail({ id }));
+    if (agentId) {
+      this.emitter.toAgent(agentId, 'task:updated', { task: view });
+      await this.routing.routeAgent(agentId);
+    }
+    this.notify(task, 'abandoned');
+    return view;
+  }
+
+  /**
+   * The contact ended outside the agent's screen (a call hung up): an assigned
+   * task completes as if its agent had completed it (wrap-up per queue); one
+   * still waiting is abandoned; a finished one is left alone.
+   */
+  async endExternally(id: string, disposition: string): Promise<TaskView | null> {
+    const task = await this.findOrThrow(id);
+    if (task.status === 'assigned' && task.agentId) return this.complete(task.agentId, id, disposition);
+    if (task.status === 'queued' || task.status === 'offered') return this.abandon(id, disposition);
+    return null;
   }
 
   /** Moves a task to another queue or agent: the old task ends `transferred`, a new one keeps its age. */
@@ -148,6 +210,7 @@ export class TasksService {
       await this.routing.routeAgent(agentId);
     }
     await this.routing.enqueue(next);
+    this.notify(task, 'transferred');
     await this.routing.routeTask(next.id);
     return this.view(await this.tasks.findOneByOrFail({ id: next.id }));
   }
@@ -167,7 +230,16 @@ export class TasksService {
     const view = this.view(await this.tasks.findOneByOrFail({ id: taskId }));
     this.emitter.toAgent(agentId, 'task:updated', { task: view });
     await this.presence.startWrapUp(agentId, wrapUpSeconds);
+    this.notify(task, 'completed');
     return view;
+  }
+
+  private notify(task: TaskEntity, change: TaskChange): void {
+    for (const listener of this.changeListeners) {
+      Promise.resolve()
+        .then(() => listener(task, change))
+        .catch((error) => this.logger.error(`task ${change} listener failed: ${String(error)}`));
+    }
   }
 
   /** Takes the task away from the queue or from its agent; returns that agent, if any. */

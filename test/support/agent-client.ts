@@ -25,7 +25,7 @@ export class SocketClient {
     });
   }
 
-  static async connect(baseUrl: string, namespace: '/agent' | '/supervisor', token: string): Promise<SocketClient> {
+  static async connect(baseUrl: string, namespace: '/agent' | '/supervisor' | '/chat', token: string): Promise<SocketClient> {
     const socket = io(`${baseUrl}${namespace}`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
     const client = new SocketClient(socket);
     await new Promise<void>((resolve, reject) => {

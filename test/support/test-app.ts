@@ -59,7 +59,7 @@ export async function startTestApp(env: TestEnvironment, overrides: Partial<AppC
     logLevel: 'warn',
     ...overrides,
   };
-  const app = await NestFactory.create(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+  const app = await NestFactory.create(AppModule.forRoot(config), { logger: ['error', 'warn'], rawBody: true });
   configureApp(app);
   await useSocketAdapter(app, config.redisUrl, config.redisPrefix);
   await app.listen(0, '127.0.0.1');

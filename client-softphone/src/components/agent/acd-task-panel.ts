@@ -1,0 +1,138 @@
+import { html, css, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { agentSession } from '../../lib/agent-session';
+import type { TaskView } from '../../lib/contract';
+import { formatDuration, t, type MessageKey } from '../../lib/i18n';
+import { AcdElement, ClockController, clock } from '../../lib/store';
+import { titleOf } from '../../lib/task-fields';
+import { channelIcon, shared } from '../styles';
+import '../channels/acd-email-thread';
+import '../channels/acd-chat-thread';
+import '../channels/acd-call-card';
+import '../channels/acd-customer-journey';
+
+export const DISPOSITIONS = ['resolved', 'follow-up', 'escalated', 'no-action', 'wrong-queue'] as const;
+
+/** Attributes already shown by a channel component, left out of the generic list. */
+const SHOWN = new Set(['html', 'text', 'firstMessage', 'to', 'subject', 'from', 'caller', 'messages', 'attachments', 'priorityReasons', 'customer', 'customerName']);
+
+/**
+ * One task: the channel's own view on the left (email thread, chat thread,
+ * call card — extension points filled as the channels land), the customer
+ * journey, details and the completion form on the right.
+ */
+@customElement('acd-task-panel')
+export class AcdTaskPanel extends AcdElement {
+  static override styles = [
+    shared,
+    css`
+      :host { display: block; background: #fff; border: 1px solid var(--line); border-top: none; padding: 1rem; }
+      :host([hidden]) { display: none; }
+      header { display: flex; gap: .75rem; align-items: center; flex-wrap: wrap; margin-bottom: 1rem; }
+      header h2 { font-size: 1.2rem; }
+      .grid { display: grid; grid-template-columns: minmax(0, 2fr) minmax(16rem, 1fr); gap: 1rem; align-items: start; }
+      @media (max-width: 900px) { .grid { grid-template-columns: 1fr; } }
+      aside { display: grid; gap: 1rem; }
+      form { display: grid; gap: .6rem; }
+      label { display: grid; gap: .25rem; font-weight: 600; }
+      textarea { min-height: 4.5rem; resize: vertical; font-weight: 400; }
+      .status-wrapping { background: #e3ecfa; color: var(--accent); }
+      .status-assigned { background: #e2f3ea; color: var(--ok); }
+      .status-transferred, .status-canceled, .status-abandoned { background: #fdf0dc; color: var(--warn); }
+    `,
+  ];
+
+  @property({ attribute: false }) task!: TaskView;
+  @state() private disposition: string = DISPOSITIONS[0];
+  @state() private busy = false;
+
+  constructor() {
+    super();
+    new ClockController(this);
+  }
+
+  override render() {
+    const task = this.task;
+    const since = task.assignedAt ? formatDuration((clock.now - Date.parse(task.assignedAt)) / 1000) : null;
+    return html`
+      <header>
+        <span class="badge ${task.channel}">${channelIcon(task.channel)} ${t(`channel.${task.channel}` as MessageKey)}</span>
+        <h2>${titleOf(task)}</h2>
+        <span class="badge status-${task.status}" data-testid="task-status" data-status=${task.status}>${t(`task.status.${task.status}` as MessageKey)}</span>
+        <span class="muted">${t('task.queue')}: ${task.queue ?? task.queueId} · ${t('task.priority')}: ${task.priority}</span>
+        ${since && task.status === 'assigned' ? html`<span class="muted">${t('task.since', { duration: since })}</span>` : nothing}
+      </header>
+      <div class="grid">
+        <div>${this.renderChannel(task)}</div>
+        <aside>
+          ${this.renderActions(task)}
+          <acd-customer-journey .task=${task}></acd-customer-journey>
+          ${this.renderDetails(task)}
+        </aside>
+      </div>
+    `;
+  }
+
+  /** Extension point: each channel's component renders what `task.attributes` carries. */
+  private renderChannel(task: TaskView) {
+    const parts = [];
+    if (task.channel === 'voice') parts.push(html`<acd-call-card .task=${task}></acd-call-card>`);
+    if (task.channel === 'chat') parts.push(html`<acd-chat-thread .task=${task}></acd-chat-thread>`);
+    if (task.channel === 'email' || typeof task.attributes.html === 'string') parts.push(html`<acd-email-thread .task=${task}></acd-email-thread>`);
+    return parts;
+  }
+
+  private renderActions(task: TaskView) {
+    if (task.status === 'assigned') {
+      return html`<form class="card" @submit=${this.complete} aria-label=${t('task.complete')}>
+        <label
+          >${t('task.disposition')}
+          <select name="disposition" @change=${(e: Event) => (this.disposition = (e.target as HTMLSelectElement).value)}>
+            ${DISPOSITIONS.map((d) => html`<option value=${d} ?selected=${d === this.disposition}>${t(`disposition.${d}` as MessageKey)}</option>`)}
+          </select></label
+        >
+        ${this.notesField(task)}
+        <button type="submit" class="primary" ?disabled=${this.busy}>${t('task.complete')}</button>
+      </form>`;
+    }
+    if (task.status === 'wrapping') {
+      return html`<div class="card" role="status">
+        <p>${t('task.wrapupHint')}</p>
+        ${this.notesField(task)}
+        ${task.disposition ? html`<p class="muted">${t('task.disposition')}: ${t(`disposition.${task.disposition}` as MessageKey)}</p>` : nothing}
+      </div>`;
+    }
+    return html`<div class="card" role="status">
+      <p>${t('task.done', { status: t(`task.status.${task.status}` as MessageKey) })}</p>
+      <button type="button" @click=${() => agentSession.closeTask(task.id)}>${t('task.close')}</button>
+    </div>`;
+  }
+
+  private notesField(task: TaskView) {
+    return html`<label
+      >${t('task.notes')}
+      <textarea
+        .value=${agentSession.notes.get(task.id) ?? ''}
+        @input=${(e: Event) => agentSession.notes.set(task.id, (e.target as HTMLTextAreaElement).value)}
+      ></textarea
+    ></label>`;
+  }
+
+  private renderDetails(task: TaskView) {
+    const extra = Object.entries(task.attributes).filter(([key, value]) => !SHOWN.has(key) && value !== null && value !== undefined);
+    if (!extra.length) return nothing;
+    return html`<details class="card">
+      <summary>${t('attributes.title')}</summary>
+      <dl class="facts">
+        ${extra.map(([key, value]) => html`<dt>${key}</dt><dd>${typeof value === 'object' ? JSON.stringify(value) : String(value)}</dd>`)}
+      </dl>
+    </details>`;
+  }
+
+  private async complete(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    this.busy = true;
+    await agentSession.complete(this.task.id, this.disposition);
+    this.busy = false;
+  }
+}

@@ -1,0 +1,79 @@
+import { html, css, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import type { BlendingPolicy } from '../../lib/contract';
+import { t, type MessageKey } from '../../lib/i18n';
+import { AcdElement, StoreController } from '../../lib/store';
+import { supervisorSession } from '../../lib/supervisor-session';
+import { shared } from '../styles';
+
+const NUMBERS = ['lullMaxVoiceWaiting', 'lullMaxVoiceWaitSeconds', 'voiceReserveAgents', 'emailSlaGuardPercent'] as const;
+
+/**
+ * The live blending policy (`GET/PUT /api/blending`): each field is applied as
+ * soon as it changes (PUT accepts any subset). Shows a note instead when the
+ * server has no blending endpoint yet (404).
+ */
+@customElement('acd-blending-panel')
+export class AcdBlendingPanel extends AcdElement {
+  static override styles = [
+    shared,
+    css`
+      :host { display: block; }
+      form { display: grid; gap: .6rem; margin-top: .5rem; }
+      label { display: grid; grid-template-columns: 1fr 6rem; gap: .75rem; align-items: center; }
+      label.check { grid-template-columns: 1fr auto; }
+      input[type='number'] { width: 6rem; text-align: right; }
+      input[type='checkbox'] { width: 1.3rem; height: 1.3rem; }
+      .status { min-height: 1.3rem; font-size: .9rem; }
+      .error { color: var(--danger); }
+    `,
+  ];
+
+  @state() private status: { kind: 'ok' | 'error'; text: string } | null = null;
+
+  constructor() {
+    super();
+    new StoreController(this, [supervisorSession]);
+  }
+
+  override render() {
+    const policy = supervisorSession.blending;
+    return html`<section class="card" aria-labelledby="blending-title" data-testid="blending-panel">
+      <h2 id="blending-title">${t('blending.title')}</h2>
+      ${policy === 'missing'
+        ? html`<p class="muted" data-testid="blending-unavailable">${t('blending.unavailable')}</p>`
+        : policy === null
+          ? html`<p class="muted">…</p>`
+          : html`<form @submit=${(e: Event) => e.preventDefault()}>
+              ${NUMBERS.map(
+                (key) => html`<label
+                  >${t(`blending.${key}` as MessageKey)}
+                  <input type="number" min="0" step="1" name=${key} .value=${String(policy[key] ?? 0)} @change=${(e: Event) => this.apply(key, e)}
+                /></label>`,
+              )}
+              <label class="check"
+                >${t('blending.interruptibleEmail')}
+                <input type="checkbox" name="interruptibleEmail" .checked=${Boolean(policy.interruptibleEmail)} @change=${(e: Event) => this.apply('interruptibleEmail', e)}
+              /></label>
+              <div class="status ${this.status?.kind === 'error' ? 'error' : 'muted'}" role="status">${this.status?.text ?? nothing}</div>
+            </form>`}
+    </section>`;
+  }
+
+  private async apply(key: keyof BlendingPolicy, event: Event): Promise<void> {
+    const input = event.target as HTMLInputElement;
+    const value = key === 'interruptibleEmail' ? input.checked : Number(input.value);
+    if (typeof value === 'number' && (!Number.isFinite(value) || value < 0)) {
+      input.setCustomValidity('≥ 0');
+      input.reportValidity();
+      return;
+    }
+    input.setCustomValidity('');
+    try {
+      await supervisorSession.updateBlending({ [key]: value });
+      this.status = { kind: 'ok', text: t('blending.saved') };
+    } catch (error) {
+      this.status = { kind: 'error', text: t('sup.error', { message: error instanceof Error ? error.message : String(error) }) };
+    }
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The socket contract, shared with the server: type-only imports of the event
+ * maps in src/gateway/socket-events.ts (erased at build time, checked by
+ * `tsc -p client-softphone/tsconfig.json`).
+ */
+export type {
+  Ack,
+  AckError,
+  AgentClientEvents,
+  AgentServerEvents,
+  BlendingPush,
+  ChatLine,
+  PresenceView,
+  SupervisorAgentView,
+  SupervisorServerEvents,
+  TaskView,
+} from '../../../src/gateway/socket-events';
+export type { Channel, ChannelCounts } from '../../../src/tasks/channel';
+export type { PresenceState } from '../../../src/presence/presence-state';
+export type { TaskStatus } from '../../../src/tasks/task-status';
+export type { BlendingPolicy } from '../../../src/blending/blending-policy';
+export type { RealtimeStats } from '../../../src/stats/realtime-stats';
+
+/** Mirrors NO_ANSWER_REASON in src/presence/presence-state.ts (a value, so not importable type-only). */
+export const NO_ANSWER_REASON = 'no-answer';
+export const CHANNELS = ['voice', 'chat', 'email'] as const;
+
+export type Role = 'agent' | 'supervisor' | 'admin';
+
+/** `user` of `POST /api/auth/login` and the items of `GET /api/agents`. */
+export interface AgentRecord {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  skills: Record<string, number>;
+  capacity: { voice: number; chat: number; email: number };
+  extension?: string | null;
+  presence: { state: import('../../../src/presence/presence-state').PresenceState; reason: string | null; since: string };
+  load: { voice: number; chat: number; email: number };
+}
+
+/** Items of `GET /api/queues` (definition plus live figures). */
+export interface QueueRecord {
+  id: string;
+  name: string;
+  channel: import('../../../src/tasks/channel').Channel;
+  skills: string[];
+  priority: number;
+  slaSeconds: number;
+  wrapUpSeconds: number;
+  offerTimeoutSeconds: number;
+  waiting: number;
+  longestWaitSeconds: number;
+  serviceLevel: number | null;
+  agentsAvailable: number;
+  abandoned?: number;
+}
+
+export const hasRole = (role: Role, minimum: Role): boolean => {
+  const rank: Record<Role, number> = { agent: 0, supervisor: 1, admin: 2 };
+  return rank[role] >= rank[minimum];
+};

@@ -1,0 +1,49 @@
+import { CustomerView } from '../customers/customer.dto';
+import { TaskView } from '../gateway/socket-events';
+import { Channel } from '../tasks/channel';
+import { MessageEntity } from './message.entity';
+
+export interface MessageView {
+  id: string;
+  direction: 'in' | 'out';
+  channel: Channel;
+  from: string | null;
+  to: string | null;
+  subject: string | null;
+  text: string | null;
+  html: string | null;
+  messageId: string | null;
+  inReplyTo: string | null;
+  authorAgentId: string | null;
+  at: string;
+}
+
+export interface ConversationView {
+  id: string;
+  ref: string;
+  channel: Channel;
+  subject: string | null;
+  status: string;
+  ownerAgentId: string | null;
+  createdAt: string;
+  customer: CustomerView | null;
+  messages: MessageView[];
+  tasks: TaskView[];
+}
+
+export function toMessageView(message: MessageEntity): MessageView {
+  return {
+    id: message.id,
+    direction: message.direction,
+    channel: message.channel,
+    from: message.from,
+    to: message.to,
+    subject: message.subject,
+    text: message.text,
+    html: message.html,
+    messageId: message.messageId,
+    inReplyTo: message.inReplyTo,
+    authorAgentId: message.authorAgentId,
+    at: message.at.toISOString(),
+  };
+}

@@ -1,0 +1,123 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
+import { CustomerEntity } from '../customers/customer.entity';
+import { toCustomerView } from '../customers/customers.service';
+import { DirectoryService } from '../routing/directory.service';
+import { Channel } from '../tasks/channel';
+import { TaskEntity } from '../tasks/task.entity';
+import { toTaskView } from '../tasks/task.view';
+import { ConversationEntity } from './conversation.entity';
+import { ConversationException, ConversationExceptionCode } from './conversation.exception';
+import { ConversationView, MessageView, toMessageView } from './conversation.view';
+import { MessageEntity, MessageDirection } from './message.entity';
+import { generateRef } from './ref-token';
+
+const UNIQUE_VIOLATION = '23505';
+const REF_ATTEMPTS = 5;
+
+export interface NewMessage {
+  direction: MessageDirection;
+  from?: string | null;
+  to?: string | null;
+  subject?: string | null;
+  text?: string | null;
+  html?: string | null;
+  messageId?: string | null;
+  inReplyTo?: string | null;
+  authorAgentId?: string | null;
+  at?: Date;
+}
+
+/** Conversations and their messages, for every channel (calls, chats, email threads). */
+@Injectable()
+export class ConversationsService {
+  private readonly logger = new Logger(ConversationsService.name);
+
+  constructor(
+    @InjectRepository(ConversationEntity) private readonly conversations: Repository<ConversationEntity>,
+    @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
+    @InjectRepository(CustomerEntity) private readonly customers: Repository<CustomerEntity>,
+    @InjectRepository(TaskEntity) private readonly tasks: Repository<TaskEntity>,
+    private readonly directory: DirectoryService,
+  ) {}
+
+  /** Opens a conversation with a fresh reference token. */
+  async open(input: { customerId: string | null; channel: Channel; subject?: string | null }): Promise<ConversationEntity> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.conversations.save(
+          this.conversations.create({ ref: generateRef(), customerId: input.customerId, channel: input.channel, subject: input.subject ?? null }),
+        );
+      } catch (error) {
+        if (attempt >= REF_ATTEMPTS || !isUniqueViolation(error)) throw error;
+        this.logger.warn(`reference collision, drawing another (attempt ${attempt})`);
+      }
+    }
+  }
+
+  async addMessage(conversationId: string, input: NewMessage): Promise<MessageEntity> {
+    const conversation = await this.entity(conversationId);
+    return this.messages.save(
+      this.messages.create({
+        conversationId,
+        channel: conversation.channel,
+        direction: input.direction,
+        from: input.from ?? null,
+        to: input.to ?? null,
+        subject: input.subject ?? null,
+        text: input.text ?? null,
+        html: input.html ?? null,
+        messageId: input.messageId ?? null,
+        inReplyTo: input.inReplyTo ?? null,
+        authorAgentId: input.authorAgentId ?? null,
+        at: input.at ?? new Date(),
+      }),
+    );
+  }
+
+  async transcript(conversationId: string): Promise<MessageView[]> {
+    const rows = await this.messages.find({ where: { conversationId }, order: { at: 'ASC', id: 'ASC' } });
+    return rows.map(toMessageView);
+  }
+
+  async setOwner(conversationId: string, agentId: string): Promise<void> {
+    await this.conversations.update({ id: conversationId }, { ownerAgentId: agentId });
+  }
+
+  async close(conversationId: string): Promise<void> {
+    await this.conversations.update({ id: conversationId }, { status: 'closed' });
+  }
+
+  async entity(id: string): Promise<ConversationEntity> {
+    const conversation = await this.conversations.findOneBy({ id });
+    if (!conversation) throw new ConversationException(ConversationExceptionCode.NOT_FOUND, `conversation ${id} not found`);
+    return conversation;
+  }
+
+  /** `GET /api/conversations/:id`: the conversation with its customer, every message and every task. */
+  async view(id: string): Promise<ConversationView> {
+    const conversation = await this.entity(id);
+    const [customer, messages, tasks] = await Promise.all([
+      conversation.customerId ? this.customers.findOneBy({ id: conversation.customerId }) : Promise.resolve(null),
+      this.transcript(id),
+      this.tasks.find({ where: { conversationId: id }, order: { createdAt: 'ASC' } }),
+    ]);
+    return {
+      id: conversation.id,
+      ref: conversation.ref,
+      channel: conversation.channel,
+      subject: conversation.subject,
+      status: conversation.status,
+      ownerAgentId: conversation.ownerAgentId,
+      createdAt: conversation.createdAt.toISOString(),
+      customer: customer ? toCustomerView(customer) : null,
+      messages,
+      tasks: tasks.map((task) => toTaskView(task, this.directory.queue(task.queueId)?.name ?? null)),
+    };
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION;
+}

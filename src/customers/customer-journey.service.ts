@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import { AgentEntity } from '../agents/agent.entity';
+import { ConversationEntity } from '../conversations/conversation.entity';
+import { MessageEntity } from '../conversations/message.entity';
+import { DirectoryService } from '../routing/directory.service';
+import { TaskEventEntity } from '../tasks/task-event.entity';
+import { TaskEntity } from '../tasks/task.entity';
+import { CustomerView } from './customer.dto';
+import { CustomersService, toCustomerView } from './customers.service';
+
+export interface JourneyTask {
+  id: string;
+  channel: string;
+  queue: string | null;
+  status: string;
+  agentId: string | null;
+  agentName: string | null;
+  createdAt: string;
+  assignedAt: string | null;
+  completedAt: string | null;
+  disposition: string | null;
+  events: Array<{ type: string; at: string; agentId: string | null; data: Record<string, unknown> }>;
+}
+
+export interface JourneyContact {
+  conversationId: string;
+  ref: string;
+  channel: string;
+  subject: string | null;
+  status: string;
+  startedAt: string;
+  messageCount: number;
+  /** The agents who held one of its tasks, in order. */
+  handledBy: Array<{ agentId: string; name: string | null }>;
+  /** Status of the latest task (`completed`, `abandoned`…), with its disposition; null while nothing was queued. */
+  outcome: { status: string; disposition: string | null } | null;
+  tasks: JourneyTask[];
+}
+
+export interface CustomerJourney {
+  customer: CustomerView;
+  contacts: JourneyContact[];
+}
+
+/**
+ * A customer's whole history, every channel in one timeline: each
+ * conversation (call, chat, email thread) with who handled it, how it ended
+ * and the task event history. Reads a bounded number of rows per query
+ * (one query per table, not per conversation).
+ */
+@Injectable()
+export class CustomerJourneyService {
+  constructor(
+    private readonly customers: CustomersService,
+    @InjectRepository(ConversationEntity) private readonly conversations: Repository<ConversationEntity>,
+    @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
+    @InjectRepository(TaskEntity) private readonly tasks: Repository<TaskEntity>,
+    @InjectRepository(TaskEventEntity) private readonly events: Repository<TaskEventEntity>,
+    @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
+    private readonly directory: DirectoryService,
+  ) {}
+
+  async journey(customerId: string): Promise<CustomerJourney> {
+    const customer = await this.customers.entity(customerId);
+    const conversations = await this.conversations.find({ where: { customerId }, order: { createdAt: 'ASC' }, take: 500 });
+    const ids = conversations.map((conversation) => conversation.id);
+    const [tasks, counts] = await Promise.all([
+      ids.length ? this.tasks.find({ where: { conversationId: In(ids) }, order: { createdAt: 'ASC' } }) : Promise.resolve([]),
+      this.messageCounts(ids),
+    ]);
+    const taskIds = tasks.map((task) => task.id);
+    const events = taskIds.length ? await this.events.find({ where: { taskId: In(taskIds) }, order: { at: 'ASC', id: 'ASC' } }) : [];
+    const agentIds = [...new Set(tasks.map((task) => task.agentId).filter((id): id is string => !!id))];
+    const agents = agentIds.length ? await this.agents.find({ where: { id: In(agentIds) }, select: { id: true, name: true } }) : [];
+    const agentName = new Map(agents.map((agent) => [agent.id, agent.name]));
+    const contacts = conversations.map((conversation): JourneyContact => {
+      const own = tasks.filter((task) => task.conversationId === conversation.id);
+      const journeyTasks = own.map((task): JourneyTask => ({
+        id: task.id,
+        channel: task.channel,
+        queue: this.directory.queue(task.queueId)?.name ?? null,
+        status: task.status,
+        agentId: task.agentId,
+        agentName: task.agentId ? (agentName.get(task.agentId) ?? null) : null,
+        createdAt: task.createdAt.toISOString(),
+        assignedAt: task.assignedAt?.toISOString() ?? null,
+        completedAt: task.completedAt?.toISOString() ?? null,
+        disposition: task.disposition,
+        events: events
+          .filter((event) => event.taskId === task.id)
+          .map((event) => ({ type: event.type, at: event.at.toISOString(), agentId: event.agentId, data: event.data })),
+      }));
+      const handled = [...new Set(own.map((task) => task.agentId).filter((id): id is string => !!id))];
+      const last = own[own.length - 1];
+      return {
+        conversationId: conversation.id,
+        ref: conversation.ref,
+        channel: conversation.channel,
+        subject: conversation.subject,
+        status: conversation.status,
+        startedAt: conversation.createdAt.toISOString(),
+        messageCount: counts.get(conversation.id) ?? 0,
+        handledBy: handled.map((agentId) => ({ agentId, name: agentName.get(agentId) ?? null })),
+        outcome: last ? { status: last.status, disposition: last.disposition } : null,
+        tasks: journeyTasks,
+      };
+    });
+    return { customer: toCustomerView(customer), contacts };
+  }
+
+  private async messageCounts(conversationIds: string[]): Promise<Map<string, number>> {
+    if (conversationIds.length === 0) return new Map();
+    const rows: Array<{ conversationId: string; count: string }> = await this.messages
+      .createQueryBuilder('m')
+      .select('m.conversation_id', 'conversationId')
+      .addSelect('count(*)', 'count')
+      .where('m.conversation_id IN (:...ids)', { ids: conversationIds })
+      .groupBy('m.conversation_id')
+      .getRawMany();
+    return new Map(rows.map((row) => [row.conversationId, Number(row.count)]));
+  }
+}
