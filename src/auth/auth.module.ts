@@ -1,8 +1,10 @@
+import { createSecretKey } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AgentsModule } from '../agents/agents.module';
+import { RoutingModule } from '../routing/routing.module';
 import { AdminBootstrapService } from './admin-bootstrap.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -21,10 +23,12 @@ export const ACCESS_TOKEN_TTL = '12h';
 @Module({
   imports: [
     AgentsModule,
+    RoutingModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: async (config: AppConfig) => ({
-        secret: await resolveJwtSecret(config),
+        // A KeyObject: given a string, jsonwebtoken first tries to parse it as a PEM key on every sign and verify.
+        secret: createSecretKey(Buffer.from(await resolveJwtSecret(config), 'utf8')),
         signOptions: { expiresIn: ACCESS_TOKEN_TTL, algorithm: 'HS256' },
         verifyOptions: { algorithms: ['HS256'] },
       }),

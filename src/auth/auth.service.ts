@@ -6,6 +6,7 @@ import { LoginRateLimiter } from './login-rate-limiter';
 import { LoginResponse } from './login.dto';
 import { dummyPasswordHash, verifyPassword } from './password-hasher';
 import { AgentsService } from '../agents/agents.service';
+import { DirectoryService } from '../routing/directory.service';
 import { normalizeEmail } from '../agents/agent-fields';
 import { AgentEntity, ROLES } from '../agents/agent.entity';
 
@@ -18,6 +19,7 @@ export class AuthService implements OnModuleInit {
 
   constructor(
     private readonly agents: AgentsService,
+    private readonly directory: DirectoryService,
     private readonly jwt: JwtService,
     private readonly limiter: LoginRateLimiter,
   ) {}
@@ -54,7 +56,7 @@ export class AuthService implements OnModuleInit {
 
   /**
    * The user a token stands for, or null (bad signature, expired, account
-   * deleted). The role is re-read from Postgres, so a demotion or deletion
+   * deleted). The role is re-read from the directory (Postgres, cached in step across nodes), so a demotion or deletion
    * takes effect at once rather than when the 12 h token expires. Used by the
    * HTTP guard and by the socket gateways' handshakes.
    */
@@ -67,7 +69,9 @@ export class AuthService implements OnModuleInit {
       return null;
     }
     if (typeof payload.sub !== 'string' || !(ROLES as readonly string[]).includes(payload.role)) return null;
-    const agent = await this.agents.findById(payload.sub);
+    // The in-memory directory (kept in step across nodes) answers without a database round trip;
+    // an agent created a moment ago on another node may not be there yet: then ask Postgres.
+    const agent = this.directory.agent(payload.sub) ?? (await this.agents.findById(payload.sub));
     if (!agent) return null;
     return { id: agent.id, email: agent.email, name: agent.name, role: agent.role };
   }

@@ -86,7 +86,8 @@ export class TypeOrmNestLogger implements TypeOrmLoggerContract {
   private readonly logger = new Logger('TypeORM');
 
   logQuery(query: string, parameters?: unknown[]): void {
-    this.logger.verbose(formatQuery(query, parameters));
+    // Every query passes here: format it only when verbose logging is on.
+    if (Logger.isLevelEnabled('verbose')) this.logger.verbose(formatQuery(query, parameters));
   }
 
   /** Debug, not error: expected failures (unique violations behind idempotent inserts) land here too. */

@@ -12,6 +12,7 @@ import { generalLane, hasSkills, personalLaneKey } from './lanes';
 export interface AgentProfile {
   id: string;
   name: string;
+  email: string;
   role: AgentEntity['role'];
   skills: Record<string, number>;
   capacity: AgentEntity['capacity'];
@@ -241,6 +242,7 @@ function toProfile(agent: AgentEntity): AgentProfile {
   return {
     id: agent.id,
     name: agent.name,
+    email: agent.email,
     role: agent.role,
     skills: { ...agent.skills },
     capacity: { ...agent.capacity },

@@ -17,6 +17,8 @@ import { TimerService } from './timer.service';
 
 /** Free agents read per page when a task looks for an agent (longest idle first). */
 const FREE_AGENT_PAGE = 500;
+/** Ranked candidates whose live state is read per claim attempt. */
+const CANDIDATE_SLICE = 16;
 
 /**
  * Routing decisions. Event-driven: a decision runs when a task arrives or is
@@ -88,10 +90,15 @@ export class RoutingService implements OnModuleInit {
       }
       for (let offset = 0; ; offset += FREE_AGENT_PAGE) {
         const free = await this.store.listFreeAgents(lane.channel, offset, FREE_AGENT_PAGE);
-        // The blending policy (caps, lull rule, voice reserve) keeps some candidates out.
-        const ranked = await this.blending.candidatesForTask(lane, this.rankAgents(free, lane), queued.score, Date.now());
-        if (ranked.length > 0) {
-          const offer = await this.store.claimAgentForTask(taskId, ranked, ref, rules, Date.now());
+        const ranked = this.rankAgents(free, lane);
+        // Ranking is in memory; live state is read only for the best few at a time, so the cost of a
+        // decision does not grow with the number of free agents. The blending policy (caps, lull
+        // rule, voice reserve) keeps some candidates out.
+        for (let start = 0; start < ranked.length; start += CANDIDATE_SLICE) {
+          const slice = ranked.slice(start, start + CANDIDATE_SLICE);
+          const allowed = await this.blending.candidatesForTask(lane, slice, queued.score, Date.now());
+          if (allowed.length === 0) continue;
+          const offer = await this.store.claimAgentForTask(taskId, allowed, ref, rules, Date.now());
           if (offer) return this.deliver(offer);
         }
         if (free.length < FREE_AGENT_PAGE) return null;

@@ -67,7 +67,8 @@ export class ChatQueuePositionService implements OnModuleDestroy {
         LIMIT ${MAX_NOTIFIED}`,
       [queueId],
     );
-    if (waiting.length === 0) return;
+    // Only visitors are told their position: tasks created without a chat session (API, tests) need no estimate.
+    if (!waiting.some((row) => row.session_id)) return;
     const perPosition = await this.secondsPerPosition(queueId);
     for (const row of waiting) {
       if (!row.session_id) continue;
