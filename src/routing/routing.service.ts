@@ -75,7 +75,8 @@ export class RoutingService implements OnModuleInit {
   }
 
   /** Task side: offer this queued task to the best free agent, if any. */
-  async routeTask(taskId: string): Promise<LiveOffer | null> {
+  /** `known` is the task's row when the caller has just written it (saves a read on the hot path). */
+  async routeTask(taskId: string, known?: TaskEntity): Promise<LiveOffer | null> {
     try {
       const queued = await this.store.findQueued(taskId);
       if (!queued) return null;
@@ -86,7 +87,7 @@ export class RoutingService implements OnModuleInit {
       if (lane.preferredAgentId) {
         const allowed = await this.blending.candidatesForTask(lane, [lane.preferredAgentId], queued.score, Date.now());
         const offer = allowed.length > 0 ? await this.store.claimAgentForTask(taskId, allowed, ref, rules, Date.now()) : null;
-        return offer && (await this.deliver(offer));
+        return offer && (await this.deliver(offer, known));
       }
       for (let offset = 0; ; offset += FREE_AGENT_PAGE) {
         const free = await this.store.listFreeAgents(lane.channel, offset, FREE_AGENT_PAGE);
@@ -99,7 +100,7 @@ export class RoutingService implements OnModuleInit {
           const allowed = await this.blending.candidatesForTask(lane, slice, queued.score, Date.now());
           if (allowed.length === 0) continue;
           const offer = await this.store.claimAgentForTask(taskId, allowed, ref, rules, Date.now());
-          if (offer) return this.deliver(offer);
+          if (offer) return this.deliver(offer, known);
         }
         if (free.length < FREE_AGENT_PAGE) return null;
       }
@@ -169,8 +170,8 @@ export class RoutingService implements OnModuleInit {
    * Writes the offer down, then tells the agent. The write comes first so an
    * accept, however quick, always finds the offer recorded.
    */
-  private async deliver(offer: LiveOffer): Promise<LiveOffer | null> {
-    const task = await this.tasks.findOneBy({ id: offer.taskId });
+  private async deliver(offer: LiveOffer, known?: TaskEntity): Promise<LiveOffer | null> {
+    const task = known?.id === offer.taskId ? known : await this.tasks.findOneBy({ id: offer.taskId });
     if (!task) {
       this.logger.warn(`offer ${offer.offerId} for unknown task ${offer.taskId}: revoked`);
       await this.store.revokeOffer(offer.offerId, Date.now());

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { FindOptionsWhere, QueryFailedError, Repository } from 'typeorm';
+import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { TaskView } from '../gateway/socket-events';
 import { SocketEmitter } from '../gateway/socket-emitter';
 import { SupervisorFeed } from '../gateway/supervisor-feed';
@@ -80,18 +81,21 @@ export class TasksService {
       score: virtualDeadline(now.getTime(), queue.slaSeconds, queue.priority + priority),
       enqueuedAt: now,
     });
-    let task: TaskEntity;
+    const task = entity;
     try {
-      task = await this.tasks.save(entity);
+      // insert, not save: one statement, no transaction around it; the generated id and dates are set on `task`.
+      await this.tasks.insert(task as QueryDeepPartialEntity<TaskEntity>);
     } catch (error) {
       // Two creates with one externalId raced: the first one wins, both get it.
       if (dto.externalId && isUniqueViolation(error)) return this.view(await this.tasks.findOneByOrFail({ externalId: dto.externalId }));
       throw error;
     }
-    await this.history.record(task, { type: 'created', at: now, data: { priority, externalId: task.externalId } });
-    await this.routing.enqueue(task);
+    await Promise.all([
+      this.history.record(task, { type: 'created', at: now, data: { priority, externalId: task.externalId } }),
+      this.routing.enqueue(task),
+    ]);
     this.notify(task, 'created');
-    await this.routing.routeTask(task.id);
+    await this.routing.routeTask(task.id, task);
     return this.view(await this.tasks.findOneByOrFail({ id: task.id }));
   }
 
