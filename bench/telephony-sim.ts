@@ -5,7 +5,9 @@
  * signature. `playDay` runs a bounded call-centre day: calls arrive (Poisson),
  * callers hang up when they have waited longer than their patience
  * (`call.abandoned`), assigned calls are answered (`call.answered`) and hung
- * up after their talk time (`call.ended`).
+ * up after their talk time (`call.ended`). `startProfile` / `playProfile` play
+ * a scripted load instead: phases of evenly spaced arrivals (a peak, a lull…)
+ * with a fixed patience and hold, so a test knows what load it gets and when.
  *
  * As a command (after `npm run bench`, which compiles bench/):
  *   node dist-bench/bench/telephony-sim.js --url http://127.0.0.1:3000 \
@@ -86,6 +88,62 @@ export interface DayReport {
   /** call.assign webhooks whose signature did not verify. */
   badSignatures: number;
   callIds: string[];
+}
+
+/** One stretch of a scripted load: calls arrive evenly spaced at this rate for this long (0: no arrivals, a lull). */
+export interface LoadPhase {
+  /** For `phaseStarted` and the report; default `phase-<index>`. */
+  name?: string;
+  seconds: number;
+  callsPerSecond: number;
+}
+
+export interface ProfileOptions {
+  phases: LoadPhase[];
+  /** Talk time of every answered call (ms): `call.ended` this long after `call.answered`. */
+  holdMs: number;
+  /** A caller not yet assigned hangs up (`call.abandoned`) after waiting this long (ms); default: never. */
+  patienceMs?: number;
+  /** Delay between call.assign and call.answered (ms); default 0. */
+  answerDelayMs?: number;
+  /** Routing of the calls: dialled number and/or queue. */
+  to?: string;
+  queue?: string;
+  /** Call ids are `<idPrefix>-<n>`; default a prefix of its own per run. */
+  idPrefix?: string;
+  /** Hard stop after the last phase (ms): calls still up are hung up. Default: patience (or 5 s) + hold + 2 s. */
+  drainMs?: number;
+}
+
+/** One call of a profile run, as the simulated telephony system saw it (ms timestamps). */
+export interface ProfileCall {
+  callId: string;
+  phase: string;
+  offeredAt: number;
+  assignedAt: number | null;
+  agentId: string | null;
+  answeredAt: number | null;
+  endedAt: number | null;
+  outcome: 'ended' | 'abandoned' | null;
+}
+
+export interface ProfileReport extends DayReport {
+  calls: ProfileCall[];
+  phases: Array<{ name: string; startedAt: number; endedAt: number; offered: number }>;
+}
+
+/** A profile being played: the test follows its phases while the calls run. */
+export interface ProfileRun {
+  /** Every call offered so far. */
+  readonly calls: ProfileCall[];
+  /** The phase playing now; null before the first starts and after the last ends. */
+  readonly phase: string | null;
+  /** Resolves with the start time (ms) of the phase (by name or index), at once if it started already. */
+  phaseStarted(phase: string | number): Promise<number>;
+  /** Resolves when every call is over (or the drain time is up). */
+  readonly done: Promise<ProfileReport>;
+  /** Stops arrivals now, hangs up every call still up, resolves with the report. */
+  stop(): Promise<ProfileReport>;
 }
 
 interface LiveCall {
@@ -215,6 +273,162 @@ export class TelephonySimulator {
       this.assigns.push(assign);
       for (const listener of [...this.assignListeners]) listener(assign);
     }
+  }
+
+  // ---- a scripted load profile -------------------------------------------------
+
+  /** Plays `phases` of calls; needs `listen()` and agents who accept offers. See ProfileRun. */
+  playProfile(options: ProfileOptions): Promise<ProfileReport> {
+    return this.startProfile(options).done;
+  }
+
+  /**
+   * Starts a scripted load and returns at once. Phase i starts at the sum of
+   * the previous phases' lengths; in a phase of rate r, call k arrives r⁻¹·k
+   * seconds after its start (`call.offered`). A call the ACD assigns
+   * (`call.assign`) is answered after `answerDelayMs` and ended `holdMs` after
+   * the answer; a call still waiting after `patienceMs` is abandoned. Bounded:
+   * after the last phase, calls get `drainMs` to finish, then are hung up.
+   */
+  startProfile(options: ProfileOptions): ProfileRun {
+    const names = options.phases.map((phase, index) => phase.name ?? `phase-${index}`);
+    const prefix = options.idPrefix ?? `prof-${Date.now().toString(36)}`;
+    const report: ProfileReport = { offered: 0, assigned: 0, answered: 0, abandoned: 0, ended: 0, errors: 0, badSignatures: 0, callIds: [], calls: [], phases: [] };
+    const live = new Map<string, { call: ProfileCall; state: LiveCall['state']; timers: NodeJS.Timeout[] }>();
+    const pending = new Set<Promise<unknown>>();
+    const timers: NodeJS.Timeout[] = [];
+    const started = new Map<number, number>();
+    const waiters = new Map<number, Array<{ resolve: (at: number) => void; reject: (error: Error) => void }>>();
+    let current: string | null = null;
+    let stopped = false;
+    let wakeUp: () => void = () => undefined;
+
+    const track = (promise: Promise<SimResponse>, counter?: 'offered' | 'answered' | 'abandoned' | 'ended') => {
+      const tracked = promise
+        .then((result) => {
+          if (result.status >= 400) report.errors += 1;
+          else if (counter) report[counter] += 1;
+          return result;
+        })
+        .catch(() => {
+          report.errors += 1;
+          return undefined;
+        });
+      const settled = tracked.finally(() => pending.delete(settled));
+      pending.add(settled);
+      return tracked;
+    };
+    const finish = (entry: { call: ProfileCall; state: LiveCall['state']; timers: NodeJS.Timeout[] }, type: 'call.abandoned' | 'call.ended') => {
+      if (entry.state === 'over') return;
+      entry.state = 'over';
+      entry.timers.forEach(clearTimeout);
+      entry.call.endedAt = Date.now();
+      entry.call.outcome = type === 'call.ended' ? 'ended' : 'abandoned';
+      track(this.send({ type, callId: entry.call.callId }), type === 'call.ended' ? 'ended' : 'abandoned');
+    };
+    const off = this.onAssign((assign) => {
+      if (!assign.validSignature) report.badSignatures += 1;
+      const entry = live.get(assign.payload.callId);
+      if (!entry || entry.state !== 'waiting') return;
+      entry.state = 'assigned';
+      entry.call.assignedAt = assign.at;
+      entry.call.agentId = assign.payload.agentId;
+      report.assigned += 1;
+      entry.timers.forEach(clearTimeout);
+      entry.timers.push(
+        setTimeout(() => {
+          if (entry.state !== 'assigned') return;
+          entry.state = 'talking';
+          entry.call.answeredAt = Date.now();
+          // Hung up `holdMs` after the answer was taken (never before the ACD had it).
+          void track(this.answer(entry.call.callId), 'answered').then(() => {
+            if (entry.state === 'talking') entry.timers.push(setTimeout(() => finish(entry, 'call.ended'), options.holdMs));
+          });
+        }, options.answerDelayMs ?? 0),
+      );
+    });
+    const startPhase = (index: number) => {
+      const at = Date.now();
+      started.set(index, at);
+      current = names[index];
+      report.phases.push({ name: names[index], startedAt: at, endedAt: at, offered: 0 });
+      for (const waiter of waiters.get(index) ?? []) waiter.resolve(at);
+      waiters.delete(index);
+    };
+    const arrive = (index: number, sequence: number) => {
+      const callId = `${prefix}-${sequence}`;
+      const call: ProfileCall = { callId, phase: names[index], offeredAt: Date.now(), assignedAt: null, agentId: null, answeredAt: null, endedAt: null, outcome: null };
+      const entry = { call, state: 'waiting' as LiveCall['state'], timers: [] as NodeJS.Timeout[] };
+      live.set(callId, entry);
+      report.calls.push(call);
+      report.callIds.push(callId);
+      report.phases[report.phases.length - 1].offered += 1;
+      const from = `+3361${String(sequence).padStart(7, '0')}`;
+      track(this.offer(callId, { from, to: options.to, queue: options.queue }), 'offered');
+      if (options.patienceMs !== undefined) entry.timers.push(setTimeout(() => entry.state === 'waiting' && finish(entry, 'call.abandoned'), options.patienceMs));
+    };
+
+    const run = async (): Promise<ProfileReport> => {
+      const origin = Date.now();
+      let offset = 0;
+      let sequence = 0;
+      // The whole script is laid out on timers from one origin: no drift between phases.
+      options.phases.forEach((phase, index) => {
+        const phaseStart = offset;
+        timers.push(setTimeout(() => startPhase(index), Math.max(0, phaseStart - (Date.now() - origin))));
+        const count = phase.callsPerSecond > 0 ? Math.round(phase.seconds * phase.callsPerSecond) : 0;
+        for (let k = 0; k < count; k++) {
+          const number = ++sequence;
+          // Same instant as the phase start for k = 0: the start timer was set first, so it runs first.
+          timers.push(setTimeout(() => arrive(index, number), Math.max(0, phaseStart + (k * 1000) / phase.callsPerSecond - (Date.now() - origin))));
+        }
+        offset += phase.seconds * 1000;
+      });
+      const end = origin + offset;
+      try {
+        while (!stopped && Date.now() < end) await new Promise<void>((resolve) => ((wakeUp = resolve), setTimeout(resolve, Math.min(50, end - Date.now()))));
+        const last = report.phases[report.phases.length - 1];
+        if (last) last.endedAt = Date.now();
+        current = null;
+        const drain = options.drainMs ?? (options.patienceMs ?? 5000) + options.holdMs + 2000;
+        const deadline = Date.now() + drain;
+        while (!stopped && [...live.values()].some((entry) => entry.state !== 'over') && Date.now() < deadline) await sleep(50);
+      } finally {
+        timers.forEach(clearTimeout);
+        stopped = true;
+        current = null;
+        off();
+        for (const entry of live.values()) finish(entry, entry.state === 'talking' ? 'call.ended' : 'call.abandoned');
+        await Promise.all([...pending]);
+        for (const [index, list] of waiters) list.forEach((waiter) => waiter.reject(new Error(`the profile ended before phase ${names[index]}`)));
+        waiters.clear();
+      }
+      for (let i = 0; i < report.phases.length - 1; i++) report.phases[i].endedAt = report.phases[i + 1].startedAt;
+      return report;
+    };
+    const done = run();
+    return {
+      get calls() {
+        return report.calls;
+      },
+      get phase() {
+        return current;
+      },
+      phaseStarted(phase: string | number): Promise<number> {
+        const index = typeof phase === 'number' ? phase : names.indexOf(phase);
+        if (index < 0 || index >= names.length) return Promise.reject(new Error(`no phase ${String(phase)}`));
+        const at = started.get(index);
+        if (at !== undefined) return Promise.resolve(at);
+        if (stopped) return Promise.reject(new Error(`the profile ended before phase ${names[index]}`));
+        return new Promise((resolve, reject) => waiters.set(index, [...(waiters.get(index) ?? []), { resolve, reject }]));
+      },
+      done,
+      stop(): Promise<ProfileReport> {
+        stopped = true;
+        wakeUp();
+        return done;
+      },
+    };
   }
 
   // ---- a day at the call centre -----------------------------------------------

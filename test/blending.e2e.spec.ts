@@ -1,3 +1,4 @@
+import { TelephonySimulator } from '../bench/telephony-sim';
 import { SocketClient } from './support/agent-client';
 import {
   StoreKind,
@@ -12,15 +13,20 @@ import {
   startTestApp,
 } from './support/test-app';
 
+const TELEPHONY_SECRET = 'blending-telephony-secret-0123456789';
+
 /**
  * Blending simulation: a scripted voice load with a peak and a lull against
  * the real app (real Postgres, each state store, real socket clients). Every
  * scenario uses its own skill, so its lanes and agents are its own; the policy
- * is floor-wide, so each scenario sets the policy it needs first.
+ * is floor-wide, so each scenario sets the policy it needs first. The last
+ * scenario gets its voice load only from the simulated telephony system
+ * (bench/telephony-sim.ts): signed call events in, signed call.assign out.
  */
 describe.each<StoreKind>(['memory', 'redis'])('blending (%s store)', (store) => {
   let env: TestEnvironment;
   let app: TestApp;
+  let sim: TelephonySimulator;
   const sockets: SocketClient[] = [];
   let scenario = 0;
   const skill = () => `b${scenario}`;
@@ -61,7 +67,10 @@ describe.each<StoreKind>(['memory', 'redis'])('blending (%s store)', (store) => 
 
   beforeAll(async () => {
     env = await createTestEnvironment(store);
-    app = await startTestApp(env, { rejectCooldownMs: 1000 });
+    sim = new TelephonySimulator('', TELEPHONY_SECRET);
+    const webhook = await sim.listen();
+    app = await startTestApp(env, { rejectCooldownMs: 1000, telephonySecret: TELEPHONY_SECRET, telephonyWebhookUrl: webhook });
+    sim.baseUrl = app.url;
   });
 
   beforeEach(() => {
@@ -77,6 +86,7 @@ describe.each<StoreKind>(['memory', 'redis'])('blending (%s store)', (store) => 
 
   afterAll(async () => {
     await app?.close();
+    await sim?.close();
     await env?.dispose();
   });
 
@@ -266,4 +276,133 @@ describe.each<StoreKind>(['memory', 'redis'])('blending (%s store)', (store) => 
       await setPolicy(QUIET);
     }
   });
+  it('plays a simulated telephony day (signed call events only): peak, policy change, SLA guard, lull, a call interrupting email', async () => {
+    // Lull: at most 1 call waiting, for at most 2 s. SLA guard at 50 %: the 4 s queue's email goes out 2 s after it came.
+    const LULL = { lullMaxVoiceWaiting: 1, lullMaxVoiceWaitSeconds: 2 };
+    await setPolicy({ ...QUIET, ...LULL, emailSlaGuardPercent: 50 });
+    const q = await queues();
+    const urgentQueue = await createQueue(app, { channel: 'email', skills: [skill()], slaSeconds: 4 });
+    // Agents accept every offer as it comes; the simulator answers on call.assign and hangs up after the hold.
+    const acceptAll = (agent: { socket: SocketClient }) =>
+      agent.socket.socket.on('offer', (offer: { offerId: string }) => void agent.socket.emit('offer:accept', { offerId: offer.offerId }).catch(() => undefined));
+    const phones = await agentOnline({ voice: 1, chat: 0, email: 0 });
+    const a = await agentOnline({ voice: 1, chat: 0, email: 2 });
+    acceptAll(phones);
+    acceptAll(a);
+    const assigned = (taskId: string, timeoutMs = 3000) => a.socket.next('task:assigned', (t) => t.task.id === taskId, timeoutMs);
+    const status = async (taskId: string) => (await app.api.get(`/api/tasks/${taskId}`)).body.status;
+    const voiceWaiting = async (): Promise<number> =>
+      (await app.api.get('/api/stats/realtime')).body.queues.find((row: any) => row.id === q.voice.id)?.waiting ?? 0;
+    const callOffersTo = (agent: { socket: SocketClient }) => agent.socket.all('offer').filter((o) => o.task.channel === 'voice');
+
+    // No calls yet: a's first email goes out at once. From here a works on email (not interruptible: no calls for a).
+    const first = await createTask(app, { channel: 'email', queue: q.email.id });
+    await assigned(first.id);
+
+    const run = sim.startProfile({
+      queue: q.voice.name,
+      idPrefix: `blend-${store}-${scenario}-${Date.now()}`,
+      holdMs: 500,
+      answerDelayMs: 50,
+      patienceMs: 3000,
+      phases: [
+        // 3 calls a second against one phone agent (~1.5 a second): calls pile up, callers hang up after 3 s.
+        { name: 'peak', seconds: 7, callsPerSecond: 3 },
+        // No arrivals: the waiting calls are answered or hang up, the lull starts.
+        { name: 'lull', seconds: 6, callsPerSecond: 0 },
+        // One call, when only a (working on two emails) is there to take it.
+        { name: 'call-on-email', seconds: 1, callsPerSecond: 1 },
+      ],
+    });
+    try {
+      // PEAK: wait until calls wait beyond the lull thresholds (all from signed telephony events).
+      for (let i = 0; i < 60 && (await voiceWaiting()) < 3; i++) await sleep(50);
+      expect(await voiceWaiting()).toBeGreaterThanOrEqual(3);
+      expect(run.phase).toBe('peak');
+      const peakChecks = Date.now();
+      const held = await createTask(app, { channel: 'email', queue: q.email.id });
+      const urgent = await createTask(app, { channel: 'email', queue: urgentQueue.id });
+      await sleep(1000);
+      // a has room for one more email, but the peak holds both back.
+      expect(emailOffers(a, peakChecks)).toHaveLength(0);
+      expect(await status(held.id)).toBe('queued');
+      expect(await voiceWaiting()).toBeGreaterThan(LULL.lullMaxVoiceWaiting);
+      // The email near its SLA breach goes out during the peak, at its guard time (2 s), and only it.
+      await assigned(urgent.id, 2500);
+      const guardAfter = Date.now() - peakChecks;
+      expect(guardAfter).toBeGreaterThanOrEqual(1500);
+      expect(guardAfter).toBeLessThan(3000);
+      expect(emailOffers(a, peakChecks).map((e) => e.payload.task.id)).toEqual([urgent.id]);
+      expect(run.phase).toBe('peak');
+      await complete(a, urgent.id);
+
+      // Policy change mid-peak: loosening the lull rule sends the held email out within a second…
+      const loosened = Date.now();
+      await setPolicy({ lullMaxVoiceWaiting: 100, lullMaxVoiceWaitSeconds: 600 });
+      await assigned(held.id, 1000);
+      expect(Date.now() - loosened).toBeLessThan(1000);
+      // …and tightening it again holds the next email back at once (work in hand stays).
+      await setPolicy(LULL);
+      await complete(a, first.id);
+      const tightened = Date.now();
+      const later = await createTask(app, { channel: 'email', queue: q.email.id });
+      await sleep(500);
+      expect(emailOffers(a, tightened)).toHaveLength(0);
+      expect(await status(later.id)).toBe('queued');
+      expect(await status(held.id)).toBe('assigned');
+      expect(run.phase).toBe('peak');
+      // The phone agent took calls all along; a (on email) was offered none.
+      expect(callOffersTo(phones).length).toBeGreaterThan(0);
+      expect(callOffersTo(a)).toHaveLength(0);
+
+      // LULL: no more arrivals; once the waiting calls are answered or gone, the held email goes to a.
+      const lullStart = await run.phaseStarted('lull');
+      await a.socket.next('offer', (o) => o.task.id === later.id, 6000);
+      const offeredAt = a.socket.events.find((e) => e.event === 'offer' && e.payload.task.id === later.id)!.at;
+      expect(offeredAt).toBeGreaterThanOrEqual(lullStart);
+      await assigned(later.id);
+      expect(await voiceWaiting()).toBeLessThanOrEqual(LULL.lullMaxVoiceWaiting);
+      const peakCalls = run.calls.filter((call) => call.phase === 'peak');
+      expect(peakCalls).toHaveLength(21);
+      expect(peakCalls.every((call) => call.agentId === null || call.agentId === phones.id)).toBe(true);
+
+      // CALL ON EMAIL: interruptible email on; the phone agent's shift ends. a works on two emails.
+      await setPolicy({ interruptibleEmail: true });
+      expect(await phones.socket.emit('presence:set', { state: 'offline' })).toMatchObject({ ok: true });
+      await run.phaseStarted('call-on-email');
+      const callOffer = await a.socket.next('offer', (o) => o.task.channel === 'voice', 3000);
+      const call = run.calls.find((c) => c.phase === 'call-on-email')!;
+      expect(callOffer.task.externalId).toBe(call.callId);
+      // a accepted: the simulator got a signed call.assign for a; both emails are parked, still a's.
+      const assign = await sim.nextAssign((x) => x.payload.callId === call.callId, 3000);
+      expect(assign).toMatchObject({ validSignature: true, payload: { agentId: a.id } });
+      for (const email of [held, later]) {
+        const parked = await a.socket.next('task:updated', (u) => u.task.id === email.id && u.task.attributes.parked, 3000);
+        expect(parked.task).toMatchObject({ status: 'assigned', agentId: a.id, attributes: { parked: { byTaskId: callOffer.task.id } } });
+      }
+      // The simulator answers and hangs up after the hold (call.ended): the parked emails come back to a.
+      for (const email of [held, later]) {
+        const resumed = await a.socket.next('task:updated', (u) => u.task.id === email.id && !u.task.attributes.parked, 3000);
+        expect(resumed.task).toMatchObject({ status: 'assigned', agentId: a.id });
+      }
+      expect((await app.api.get(`/api/tasks/${callOffer.task.id}`)).body).toMatchObject({ status: 'completed', agentId: a.id, disposition: 'call-ended' });
+      for (const email of [held, later]) {
+        const view = (await app.api.get(`/api/tasks/${email.id}`)).body;
+        expect(view).toMatchObject({ status: 'assigned', agentId: a.id });
+        expect(view.attributes.parked).toBeUndefined();
+        await complete(a, email.id);
+      }
+
+      const report = await run.done;
+      expect(report.phases.map((p) => [p.name, p.offered])).toEqual([['peak', 21], ['lull', 0], ['call-on-email', 1]]);
+      expect(report).toMatchObject({ offered: 22, errors: 0, badSignatures: 0 });
+      expect(report.answered).toBe(report.assigned);
+      expect(report.ended).toBe(report.answered);
+      expect(report.answered + report.abandoned).toBe(22);
+      expect(report.abandoned).toBeGreaterThan(0);
+    } finally {
+      await run.stop();
+      await setPolicy(QUIET);
+    }
+  }, 45_000);
 });

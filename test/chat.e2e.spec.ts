@@ -130,6 +130,42 @@ describe.each<StoreKind>(['memory', 'redis'])('chat channel end to end (%s store
     expect(journey.contacts[0].tasks[0].events.map((e: any) => e.type)).toEqual(['created', 'offered', 'assigned', 'completed']);
   });
 
+  it('sends the visitor the survey link after the agent completes the chat; the answer is in the report', async () => {
+    // Surveys are on by default for completed chats and emails (a task opts out with attributes.survey = false);
+    // a chat's task is created without that attribute, so nothing to switch on here.
+    const queue = await chatQueue();
+    const agent = await agentOnline(1);
+    const v = await queuedVisitor(queue);
+    const offer = await agent.socket.next('offer');
+    expect(offer.task.attributes.survey).toBeUndefined();
+    expect(await agent.socket.emit('offer:accept', { offerId: offer.offerId })).toMatchObject({ ok: true });
+    await v.socket.next('assigned');
+    expect(await agent.socket.emit('task:complete', { taskId: offer.task.id, disposition: 'solved' })).toMatchObject({ ok: true });
+    expect(await v.socket.next('closed')).toEqual({ reason: 'completed' });
+
+    // The link reaches the visitor on its /chat socket, once.
+    const { link } = await v.socket.next<{ link: string }>('survey');
+    expect(link).toMatch(/^\/api\/surveys\/[A-Za-z0-9_-]{40,}$/);
+    await sleep(200);
+    expect(v.socket.all('survey')).toHaveLength(1);
+    expect(agent.socket.all('survey')).toHaveLength(0);
+
+    // The visitor answers through the public link (no token), once.
+    expect((await publicApi.get(link)).body).toMatchObject({ answered: false, channel: 'chat', scale: [1, 2, 3, 4, 5] });
+    const answered = await publicApi.post(link, { score: 4, comment: 'quick and kind' });
+    expect(answered.status).toBe(200);
+    expect((await publicApi.post(link, { score: 1 })).status).toBe(409);
+    expect((await publicApi.get(link)).body).toMatchObject({ answered: true });
+
+    // The same survey is the one of this task, and its answer is in the chat report.
+    expect((await app.api.post('/api/surveys', { taskId: offer.task.id })).body).toMatchObject({ link, conversationId: v.conversationId, agentId: agent.id });
+    const from = new Date(Date.now() - 3600_000).toISOString();
+    const to = new Date(Date.now() + 3600_000).toISOString();
+    const report = await app.api.get(`/api/reports/summary?from=${from}&to=${to}&channel=chat`);
+    expect(report.status).toBe(200);
+    expect(report.body.csat).toMatchObject({ responses: 1, averageScore: 4, distribution: { '4': 1 } });
+  });
+
   it('shows a waiting visitor its position falling as chats are taken', async () => {
     const queue = await chatQueue();
     const first = await queuedVisitor(queue);

@@ -8,9 +8,11 @@ import { flattenValidationErrors } from '../common/validation';
 import { SocketEmitter } from '../gateway/socket-emitter';
 import { BlendingPush } from '../gateway/socket-events';
 import { DirectoryService } from '../routing/directory.service';
+import { hasSkills } from '../routing/lanes';
 import { RoutingService } from '../routing/routing.service';
 import { TimerService } from '../routing/timer.service';
 import { STATE_STORE, StateStore } from '../state/state-store';
+import { TappedTaskEvent, TaskEventTap } from '../stats/task-event-tap';
 import { BlendingPolicy, DEFAULT_BLENDING_POLICY, TeamOverride, clonePolicy } from './blending-policy';
 import { BlendingPolicyChangeEntity, BlendingPolicyEntity } from './blending-policy.entity';
 import { describeChange } from './blending-rules';
@@ -23,6 +25,10 @@ const POLICY_ROW = 1;
 const TEAM_NAME = /^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$/;
 /** Heads a guard timer routes in one go before re-arming (a burst of emails crossing together). */
 const GUARD_BURST = 50;
+/** Voice task events after which a call no longer waits in its lane (offered to someone, or gone). */
+const LEFT_VOICE_LANE = new Set<string>(['offered', 'abandoned', 'canceled', 'transferred']);
+/** Free agents read per page when a lull may have begun. */
+const FREE_PAGE = 500;
 
 export interface PolicyActor {
   id: string;
@@ -45,7 +51,9 @@ export interface BlendingHistoryEntry {
  * `blending` at once. Decisions read the new policy from the very next one:
  * tightening holds back new email offers at once (offers already made and work
  * in progress stay); any change re-runs matching for every free agent, so a
- * loosening sends the held-back emails out within the second.
+ * loosening sends the held-back emails out within the second. A lull that
+ * begins because a call left its lane does the same for the free agents of
+ * that queue (`lullMayHaveBegun`).
  */
 @Injectable()
 export class BlendingPolicyService implements OnModuleInit {
@@ -62,10 +70,15 @@ export class BlendingPolicyService implements OnModuleInit {
     private readonly directory: DirectoryService,
     private readonly timers: TimerService,
     private readonly emitter: SocketEmitter,
+    private readonly tap: TaskEventTap,
   ) {}
+
+  /** Queues whose lull check is already scheduled (coalesces a burst of call events). */
+  private readonly lullChecks = new Set<string>();
 
   async onModuleInit(): Promise<void> {
     this.timers.register(SLA_GUARD_TIMER, (laneKey) => this.guardDue(laneKey));
+    this.tap.on((event) => this.onTaskEvent(event));
     await this.store.subscribe(TOPIC, (raw) => void this.onMessage(raw));
     await this.reload();
   }
@@ -154,6 +167,56 @@ export class BlendingPolicyService implements OnModuleInit {
         return;
       }
     }
+  }
+
+  /**
+   * A call left its lane (offered to an agent, or the caller hung up): fewer
+   * calls wait, so a lull may have begun for the agents who serve that queue.
+   * No event of theirs would route their held-back email, so the free ones
+   * with room for email look for work now. Coalesced per queue; skipped while
+   * every voice lane of the queue still has more calls waiting than any lull
+   * threshold allows, or when no email waits.
+   */
+  onTaskEvent(event: TappedTaskEvent): void {
+    if (event.channel !== 'voice' || !event.queueId || !LEFT_VOICE_LANE.has(event.type)) return;
+    const queueId = event.queueId;
+    if (this.lullChecks.has(queueId)) return;
+    this.lullChecks.add(queueId);
+    setTimeout(() => {
+      this.lullChecks.delete(queueId);
+      this.lullMayHaveBegun(queueId).catch((error: unknown) => this.logger.error(`lull check for queue ${queueId} failed: ${String(error)}`));
+    }, 20);
+  }
+
+  async lullMayHaveBegun(queueId: string): Promise<number> {
+    const voiceLanes = this.directory.lanesOfQueue(queueId).filter((lane) => lane.channel === 'voice');
+    if (voiceLanes.length === 0) return 0;
+    const policy = this.blending.policy();
+    const maxWaiting = Math.max(policy.lullMaxVoiceWaiting, ...Object.values(policy.teams).map((team) => team.lullMaxVoiceWaiting ?? 0));
+    const voiceSizes = await this.store.laneSizes(voiceLanes.map((lane) => lane.key));
+    if (voiceSizes.every((size) => size > maxWaiting)) return 0;
+    const emailLanes = this.directory
+      .allQueues()
+      .filter((queue) => queue.channel === 'email')
+      .flatMap((queue) => this.directory.lanesOfQueue(queue.id));
+    if (emailLanes.length === 0) return 0;
+    const emailSizes = await this.store.laneSizes(emailLanes.map((lane) => lane.key));
+    const waitingEmail = emailLanes.filter((_, i) => emailSizes[i] > 0);
+    if (waitingEmail.length === 0) return 0;
+    const agents: string[] = [];
+    for (let offset = 0; ; offset += FREE_PAGE) {
+      const page = await this.store.listFreeAgents('email', offset, FREE_PAGE);
+      for (const id of page) {
+        const profile = this.directory.agent(id);
+        if (!profile || profile.capacity.voice <= 0) continue;
+        if (!voiceLanes.some((lane) => hasSkills(profile.skills, lane.skills))) continue;
+        if (waitingEmail.some((lane) => hasSkills(profile.skills, lane.skills))) agents.push(id);
+      }
+      if (page.length < FREE_PAGE) break;
+    }
+    let offers = 0;
+    for (const id of agents) offers += (await this.routing.routeAgent(id)).length;
+    return offers;
   }
 
   private async onMessage(raw: string): Promise<void> {

@@ -96,6 +96,12 @@ export interface ChatServerEvents {
   queued: (payload: { position: number; etaSeconds: number }) => void;
   assigned: (payload: { agentName: string | null }) => void;
   closed: (payload: { reason: string }) => void;
+  /**
+   * After an agent completed the chat (usually just after `closed`): the path
+   * of the satisfaction survey (`GET` the question, `POST {score 1..5, comment?}`
+   * to answer, once), relative to the deployment's public URL.
+   */
+  survey: (payload: { link: string }) => void;
   error: (payload: AckError) => void;
 }
 

@@ -26,10 +26,14 @@ export interface CreatedSurvey {
 }
 
 /**
- * Hook for the channels: called once per survey created. The chat channel
- * pushes `link` to the visitor of `conversationId`; the email channel appends
- * it to the reply or sends it in a short follow-up mail. Register with
- * `SurveysService.onCreated`.
+ * Hook for the channels: called once per survey created (floor-wide), after
+ * the survey is saved. Registered listeners: the chat channel
+ * (ChatSessionsService) pushes `survey {link}` to the visitor of
+ * `conversationId` on /chat. There is no email channel yet: when it lands, it
+ * registers here too and appends `link` to the reply or sends it in a short
+ * follow-up mail; until then an email survey is created and answerable (a
+ * supervisor can get its link with `POST /api/surveys`) but nothing is sent.
+ * Register with `SurveysService.onCreated`.
  */
 export type SurveyCreatedListener = (survey: CreatedSurvey) => void | Promise<void>;
 
@@ -43,7 +47,7 @@ export interface PublicSurveyView {
 /**
  * Customer satisfaction: when an email or chat task is completed, a survey is
  * created (unless the task's `attributes.survey` is `false`) with an
- * unguessable token; listeners (the channels) deliver the link. The customer
+ * unguessable token; listeners (the channels: chat today) deliver the link. The customer
  * answers 1..5 and an optional comment through the public link, once. Answers
  * are reported with the period's figures (ReportsService).
  */

@@ -9,6 +9,7 @@ import { SocketEmitter } from '../../gateway/socket-emitter';
 import { ChatLine } from '../../gateway/socket-events';
 import { DirectoryService, QueueProfile } from '../../routing/directory.service';
 import { OffersService } from '../../routing/offers.service';
+import { CreatedSurvey, SurveysService } from '../../surveys/surveys.service';
 import { TaskEntity } from '../../tasks/task.entity';
 import { TaskChange, TasksService } from '../../tasks/tasks.service';
 import { ChatEmitter } from './chat-emitter';
@@ -52,11 +53,13 @@ export class ChatSessionsService implements OnModuleInit {
     private readonly positions: ChatQueuePositionService,
     private readonly visitors: ChatEmitter,
     private readonly agents: SocketEmitter,
+    private readonly surveys: SurveysService,
   ) {}
 
   onModuleInit(): void {
     this.offers.onAccepted((task, agentId) => this.accepted(task, agentId));
     this.tasks.onChanged((task, change) => this.taskChanged(task, change));
+    this.surveys.onCreated((survey) => this.surveyCreated(survey));
   }
 
   async open(dto: CreateChatSessionDto): Promise<ChatSessionCreated> {
@@ -216,6 +219,18 @@ export class ChatSessionsService implements OnModuleInit {
     if (!ended.affected) return;
     if (task.conversationId) await this.conversations.close(task.conversationId);
     this.visitors.toVisitor(sessionId, 'closed', { reason: change });
+  }
+
+  /**
+   * The survey of a completed chat: its link is pushed to the visitor on /chat
+   * (`survey {link}`). The survey is created just after the completion, so the
+   * visitor usually has `closed` first; its socket stays connected for this.
+   */
+  private async surveyCreated(survey: CreatedSurvey): Promise<void> {
+    if (survey.channel !== 'chat' || !survey.conversationId) return;
+    const session = await this.sessions.findOneBy({ conversationId: survey.conversationId });
+    if (!session) return;
+    this.visitors.toVisitor(session.id, 'survey', { link: survey.link });
   }
 
   /** The chat's task that is still open (a transfer makes a new one). */

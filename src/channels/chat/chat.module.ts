@@ -4,6 +4,7 @@ import { AuthModule } from '../../auth/auth.module';
 import { ConversationsModule } from '../../conversations/conversations.module';
 import { CustomersModule } from '../../customers/customers.module';
 import { RoutingModule } from '../../routing/routing.module';
+import { SurveysModule } from '../../surveys/surveys.module';
 import { TaskEntity } from '../../tasks/task.entity';
 import { ChatAgentGateway } from './chat-agent.gateway';
 import { ChatController } from './chat.controller';
@@ -17,7 +18,7 @@ import { FaqController } from './faq.controller';
 import { FaqEntryEntity } from './faq-entry.entity';
 import { FaqService } from './faq.service';
 
-/** The web chat channel: public sessions, the /chat visitor socket, self-service FAQ, agent messages. */
+/** The web chat channel: public sessions, the /chat visitor socket, self-service FAQ, agent messages, the survey link after a completed chat. */
 @Module({
   imports: [
     TypeOrmModule.forFeature([ChatSessionEntity, FaqEntryEntity, TaskEntity]),
@@ -25,6 +26,7 @@ import { FaqService } from './faq.service';
     RoutingModule,
     CustomersModule,
     ConversationsModule,
+    SurveysModule,
   ],
   controllers: [ChatController, FaqController],
   providers: [
