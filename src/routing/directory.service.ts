@@ -49,6 +49,8 @@ export class DirectoryService implements OnModuleInit {
   private readonly lanes = new Map<string, LaneInfo>();
   private readonly agentListeners: Array<(agentId: string) => void> = [];
   private readonly queueListeners: Array<(queueId: string) => void> = [];
+  /** Ids changed while `reloadAll` reads: set only during a reload. */
+  private touchedDuringReload: Set<string> | undefined;
 
   constructor(
     @InjectRepository(AgentEntity) private readonly agentRepo: Repository<AgentEntity>,
@@ -63,13 +65,28 @@ export class DirectoryService implements OnModuleInit {
 
   /** Reloads everything from Postgres and the store (boot, recovery). */
   async reloadAll(): Promise<void> {
-    const [agents, queues, lanes] = await Promise.all([this.agentRepo.find(), this.queueRepo.find(), this.store.listLanes()]);
+    // Changes made while the reads are in flight are newer than what the reads return: keep them.
+    const touched = new Set<string>();
+    this.touchedDuringReload = touched;
+    let read: [AgentEntity[], QueueEntity[], LaneInfo[]];
+    try {
+      read = await Promise.all([this.agentRepo.find(), this.queueRepo.find(), this.store.listLanes()]);
+    } finally {
+      this.touchedDuringReload = undefined;
+    }
+    const [agents, queues, lanes] = read;
+    const kept = new Map([...touched].map((id) => [id, this.agents.get(id)] as const));
+    const keptQueues = [...touched].map((id) => this.queues.get(id)).filter((queue): queue is QueueProfile => queue !== undefined);
     this.agents.clear();
     for (const agent of agents) this.agents.set(agent.id, toProfile(agent));
+    for (const [id, profile] of kept) {
+      if (profile) this.agents.set(id, profile);
+      else this.agents.delete(id);
+    }
     this.queues.clear();
     this.queuesByName.clear();
-    for (const queue of queues) this.cacheQueue(queue);
-    this.lanes.clear();
+    for (const queue of [...queues, ...keptQueues]) this.cacheQueue(queue);
+    // Lanes are never removed: merge.
     for (const lane of lanes) this.lanes.set(lane.key, lane);
   }
 
@@ -144,6 +161,7 @@ export class DirectoryService implements OnModuleInit {
 
   /** Call after an agent was created or changed in Postgres. */
   async agentChanged(agent: AgentEntity): Promise<void> {
+    this.touchedDuringReload?.add(agent.id);
     this.agents.set(agent.id, toProfile(agent));
     await this.store.putAgent(agent.id, agent.capacity, Date.now());
     await this.announce({ kind: 'agent', id: agent.id });
@@ -152,6 +170,7 @@ export class DirectoryService implements OnModuleInit {
 
   /** Call after an agent was deleted. */
   async agentRemoved(agentId: string): Promise<void> {
+    this.touchedDuringReload?.add(agentId);
     this.agents.delete(agentId);
     await this.store.removeAgent(agentId);
     await this.announce({ kind: 'agent-removed', id: agentId });
@@ -159,6 +178,7 @@ export class DirectoryService implements OnModuleInit {
 
   /** Call after a queue was created or changed in Postgres. */
   async queueChanged(queue: QueueEntity): Promise<void> {
+    this.touchedDuringReload?.add(queue.id);
     this.cacheQueue(queue);
     await this.announce({ kind: 'queue', id: queue.id });
     this.notifyQueue(queue.id);
@@ -206,15 +226,18 @@ export class DirectoryService implements OnModuleInit {
         case 'agent': {
           const agent = await this.agentRepo.findOneBy({ id: message.id });
           if (agent) this.agents.set(agent.id, toProfile(agent));
+          this.touchedDuringReload?.add(message.id);
           this.notifyAgent(message.id);
           break;
         }
         case 'agent-removed':
           this.agents.delete(message.id);
+          this.touchedDuringReload?.add(message.id);
           break;
         case 'queue': {
           const queue = await this.queueRepo.findOneBy({ id: message.id });
           if (queue) this.cacheQueue(queue);
+          this.touchedDuringReload?.add(message.id);
           this.notifyQueue(message.id);
           break;
         }
