@@ -70,11 +70,17 @@ describe.each<StoreKind>(['memory', 'redis'])('restart recovery (%s store)', (st
       expect(ringingTask.body.status).toBe('queued');
 
       // A fresh agent receives the queued work in the original order.
-      const fresh = await createAgent(app, { skills: { recovery: 5 }, capacity: { chat: 3 } });
+      // One at a time (capacity 1), so each offer is the single next decision and the order is the queue's.
+      const fresh = await createAgent(app, { skills: { recovery: 5 }, capacity: { chat: 1 } });
       const freshSocket = await availableAgent(app, fresh);
       sockets.push(freshSocket);
       const order: string[] = [];
-      for (let i = 0; i < 3; i++) order.push((await freshSocket.next('offer')).task.id);
+      for (let i = 0; i < 3; i++) {
+        const offer = await freshSocket.next('offer');
+        order.push(offer.task.id);
+        expect((await freshSocket.emit('offer:accept', { offerId: offer.offerId })).ok).toBe(true);
+        if (i < 2) expect((await freshSocket.emit('task:complete', { taskId: offer.task.id })).ok).toBe(true);
+      }
       expect(order).toEqual([tasks[1].id, tasks[2].id, tasks[3].id]);
       // And nothing was lost: the fifth still waits.
       expect((await app.api.get(`/api/tasks/${tasks[4].id}`)).body.status).toBe('queued');

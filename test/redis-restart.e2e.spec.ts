@@ -66,9 +66,9 @@ describe('Redis restart while the app runs', () => {
       redis = await startRedis(port);
 
       // The rebuild restores the worker's load and the three queued tasks; a new agent gets them in order.
-      const fresh = await createAgent(app, { skills: { restart: 5 }, capacity: { chat: 3 } }).catch(async () => {
+      const fresh = await createAgent(app, { skills: { restart: 5 }, capacity: { chat: 1 } }).catch(async () => {
         await sleep(1000); // the API may answer 500 while Redis is reconnecting
-        return createAgent(app, { skills: { restart: 5 }, capacity: { chat: 3 } });
+        return createAgent(app, { skills: { restart: 5 }, capacity: { chat: 1 } });
       });
       const deadline = Date.now() + 10_000;
       let worker1 = (await app.api.get(`/api/agents/${worker.id}`)).body;
@@ -80,7 +80,13 @@ describe('Redis restart while the app runs', () => {
       const freshSocket = await availableAgent(app, fresh);
       sockets.push(freshSocket);
       const order: string[] = [];
-      for (let i = 0; i < 3; i++) order.push((await freshSocket.next('offer', () => true, 10_000)).task.id);
+      // One at a time (capacity 1), so each offer is the single next decision and the order is the queue's.
+      for (let i = 0; i < 3; i++) {
+        const offer = await freshSocket.next('offer', () => true, 10_000);
+        order.push(offer.task.id);
+        expect((await freshSocket.emit('offer:accept', { offerId: offer.offerId })).ok).toBe(true);
+        if (i < 2) expect((await freshSocket.emit('task:complete', { taskId: offer.task.id })).ok).toBe(true);
+      }
       expect(order).toEqual([tasks[1].id, tasks[2].id, tasks[3].id]);
       expect((await app.api.get(`/api/tasks/${tasks[0].id}`)).body).toMatchObject({ status: 'assigned', agentId: worker.id });
     } finally {

@@ -25,11 +25,21 @@ export class SocketEmitter {
 
   toAgent<E extends keyof AgentServerEvents>(agentId: string, event: E, ...args: Parameters<AgentServerEvents[E]>): void {
     if (!this.agents) return this.logger.warn(`no /agent namespace yet, dropped ${event}`);
-    this.agents.to(agentRoom(agentId)).emit(event, ...args);
+    try {
+      this.agents.to(agentRoom(agentId)).emit(event, ...args);
+    } catch (error) {
+      // A push that cannot go out (the adapter's Redis link is down) must not undo the decision
+      // behind it: the agent's client gets the state again when it reconnects (AgentResume).
+      this.logger.warn(`${event} to agent ${agentId} not pushed: ${String(error)}`);
+    }
   }
 
   toSupervisors<E extends keyof SupervisorServerEvents>(event: E, ...args: Parameters<SupervisorServerEvents[E]>): void {
-    this.supervisors?.emit(event, ...args);
+    try {
+      this.supervisors?.emit(event, ...args);
+    } catch (error) {
+      this.logger.warn(`${event} to supervisors not pushed: ${String(error)}`);
+    }
   }
 
   /** Sockets of an agent across all nodes (used before declaring an agent gone). */
