@@ -11,6 +11,7 @@ import {
   createTestEnvironment,
   sleep,
   startTestApp,
+  clearFloor,
 } from './support/test-app';
 
 const TELEPHONY_SECRET = 'blending-telephony-secret-0123456789';
@@ -77,12 +78,7 @@ describe.each<StoreKind>(['memory', 'redis'])('blending (%s store)', (store) => 
     scenario += 1;
   });
 
-  afterEach(async () => {
-    await Promise.all(
-      sockets.filter((s) => s.socket.connected).map((s) => s.emit('presence:set', { state: 'offline' }).catch(() => undefined)),
-    );
-    sockets.splice(0).forEach((socket) => socket.close());
-  });
+  afterEach(() => clearFloor(sockets));
 
   afterAll(async () => {
     await app?.close();

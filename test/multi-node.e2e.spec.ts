@@ -1,9 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ApiClient } from './support/api-client';
 import { SocketClient } from './support/agent-client';
+import { freePort } from './support/net';
 import { createTestDatabase } from './support/database';
 import { deleteRedisPrefix, freshRedisPrefix } from './support/redis';
 import { ADMIN, TEST_REDIS_URL, sleep } from './support/test-app';
@@ -13,14 +13,6 @@ const AGENTS = 24;
 const CHAT_CAPACITY = 2;
 const TASKS = 80;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 /** One real app process (the built product, `node dist/main.js`). */
 async function startNode(env: Record<string, string>, label: string): Promise<{ url: string; child: ChildProcess; output: string[] }> {

@@ -1,18 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { createClient } from 'redis';
 import { SocketClient } from './support/agent-client';
+import { freePort } from './support/net';
 import { availableAgent, createAgent, createQueue, createTask, createTestEnvironment, sleep, startTestApp } from './support/test-app';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 /** A private Redis without persistence: killing it loses every key, as a real restart would. */
 async function startRedis(port: number): Promise<ChildProcess> {

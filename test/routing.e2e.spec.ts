@@ -10,6 +10,7 @@ import {
   createTestEnvironment,
   sleep,
   startTestApp,
+  clearFloor,
 } from './support/test-app';
 
 /**
@@ -40,13 +41,7 @@ describe.each<StoreKind>(['memory', 'redis'])('routing end to end (%s store)', (
     scenario += 1;
   });
 
-  afterEach(async () => {
-    // Leave the floor empty for the next scenario.
-    await Promise.all(
-      sockets.filter((s) => s.socket.connected).map((s) => s.emit('presence:set', { state: 'offline' }).catch(() => undefined)),
-    );
-    sockets.splice(0).forEach((socket) => socket.close());
-  });
+  afterEach(() => clearFloor(sockets));
 
   afterAll(async () => {
     await app?.close();

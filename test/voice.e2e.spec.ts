@@ -11,6 +11,7 @@ import {
   createTestEnvironment,
   sleep,
   startTestApp,
+  clearFloor,
 } from './support/test-app';
 
 const SECRET = 'telephony-test-secret-0123456789';
@@ -53,10 +54,7 @@ describe.each<StoreKind>(['memory', 'redis'])('voice channel end to end (%s stor
     sim.respondWith(() => 200);
   });
 
-  afterEach(async () => {
-    await Promise.all(sockets.filter((s) => s.socket.connected).map((s) => s.emit('presence:set', { state: 'offline' }).catch(() => undefined)));
-    sockets.splice(0).forEach((socket) => socket.close());
-  });
+  afterEach(() => clearFloor(sockets));
 
   afterAll(async () => {
     await app?.close();

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { toQueueProfile } from '../routing/directory.service';
 import { QueueEntity } from './queue.entity';
 import { QueueException, QueueExceptionCode } from './queue.exception';
 import { QueueView } from './queue-view.dto';
@@ -96,15 +97,7 @@ export class QueuesService {
   async view(queue: QueueEntity): Promise<QueueView> {
     const live = await this.live.live(queue);
     return {
-      id: queue.id,
-      name: queue.name,
-      channel: queue.channel,
-      skills: [...queue.skills],
-      priority: queue.priority,
-      slaSeconds: queue.slaSeconds,
-      wrapUpSeconds: queue.wrapUpSeconds,
-      offerTimeoutSeconds: queue.offerTimeoutSeconds,
-      preferredAgentTimeoutSeconds: queue.preferredAgentTimeoutSeconds,
+      ...toQueueProfile(queue),
       waiting: live.waiting,
       longestWaitSeconds: live.longestWaitSeconds,
       serviceLevel: live.serviceLevel,

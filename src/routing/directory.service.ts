@@ -198,17 +198,7 @@ export class DirectoryService implements OnModuleInit {
   private cacheQueue(queue: QueueProfile): void {
     const previous = this.queues.get(queue.id);
     if (previous) this.queuesByName.delete(previous.name.toLowerCase());
-    const profile: QueueProfile = {
-      id: queue.id,
-      name: queue.name,
-      channel: queue.channel,
-      skills: [...queue.skills],
-      priority: queue.priority,
-      slaSeconds: queue.slaSeconds,
-      wrapUpSeconds: queue.wrapUpSeconds,
-      offerTimeoutSeconds: queue.offerTimeoutSeconds,
-      preferredAgentTimeoutSeconds: queue.preferredAgentTimeoutSeconds,
-    };
+    const profile = toQueueProfile(queue);
     this.queues.set(queue.id, profile);
     this.queuesByName.set(queue.name.toLowerCase(), profile);
   }
@@ -259,6 +249,21 @@ export class DirectoryService implements OnModuleInit {
   private notifyQueue(queueId: string): void {
     for (const listener of this.queueListeners) listener(queueId);
   }
+}
+
+/** A queue's settings, without its bookkeeping columns: what routing reads and the API shows. */
+export function toQueueProfile(queue: QueueProfile): QueueProfile {
+  return {
+    id: queue.id,
+    name: queue.name,
+    channel: queue.channel,
+    skills: [...queue.skills],
+    priority: queue.priority,
+    slaSeconds: queue.slaSeconds,
+    wrapUpSeconds: queue.wrapUpSeconds,
+    offerTimeoutSeconds: queue.offerTimeoutSeconds,
+    preferredAgentTimeoutSeconds: queue.preferredAgentTimeoutSeconds,
+  };
 }
 
 function toProfile(agent: AgentEntity): AgentProfile {

@@ -116,3 +116,11 @@ export async function availableAgent(app: TestApp, agent: { token: string }): Pr
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Leaves the floor empty for the next scenario: connected agents go offline, every socket is closed. */
+export async function clearFloor(sockets: SocketClient[]): Promise<void> {
+  await Promise.all(
+    sockets.filter((s) => s.socket.connected).map((s) => s.emit('presence:set', { state: 'offline' }).catch(() => undefined)),
+  );
+  sockets.splice(0).forEach((socket) => socket.close());
+}
