@@ -3,6 +3,7 @@ import { AgentsModule } from './agents/agents.module';
 import { AuthModule } from './auth/auth.module';
 import { BlendingModule } from './blending/blending.module';
 import { ChatModule } from './channels/chat/chat.module';
+import { EmailModule } from './channels/email/email.module';
 import { VoiceModule } from './channels/voice/voice.module';
 import { ClientModule } from './client/client.module';
 import { AppConfig } from './config/app-config';
@@ -20,6 +21,7 @@ import { StateModule } from './state/state.module';
 import { StatsModule } from './stats/stats.module';
 import { SurveysModule } from './surveys/surveys.module';
 import { TasksModule } from './tasks/tasks.module';
+import { TemplatesModule } from './templates/templates.module';
 
 /**
  * The whole application. `config` replaces the environment (tests boot the
@@ -47,8 +49,10 @@ export class AppModule {
         SurveysModule,
         CustomersModule,
         ConversationsModule,
+        TemplatesModule,
         VoiceModule,
         ChatModule,
+        EmailModule,
         HealthModule,
         ClientModule,
       ],

@@ -1,4 +1,5 @@
 import { INestApplication, LogLevel, RequestMethod, ValidationError, ValidationPipe } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from './config/app-config';
 import { ValidationException } from './common/acd.exception';
@@ -13,6 +14,8 @@ export const DOCS_PATH = `${API_PREFIX}/docs`;
  * and the e2e tests so both serve exactly the same API.
  */
 export function configureApp(app: INestApplication): INestApplication {
+  // Templates carry attachments (up to 2 MB decoded, base64 in JSON); everything else is far smaller.
+  (app as NestExpressApplication).useBodyParser('json', { limit: '4mb' });
   // Health probes stay at /health/* so orchestrators need no knowledge of the API prefix.
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [

@@ -120,7 +120,7 @@ describe('auth', () => {
     expect(typeof reply.body.accessToken).toBe('string');
     const user = reply.body.user as Record<string, unknown>;
     expect(user).toMatchObject({ email: ADMIN.email, role: 'admin' });
-    expect(Object.keys(user).sort()).toEqual(['capacity', 'email', 'extension', 'id', 'load', 'name', 'presence', 'role', 'skills']);
+    expect(Object.keys(user).sort()).toEqual(['capacity', 'email', 'extension', 'id', 'load', 'name', 'presence', 'repliesNeedApproval', 'role', 'skills']);
     expect(JSON.stringify(reply.body)).not.toMatch(/password/i);
   });
 
@@ -179,6 +179,7 @@ describe('agents', () => {
       skills: { billing: 7, french: 10 },
       capacity: { voice: 1, chat: 3, email: 2 },
       extension: '1001',
+      repliesNeedApproval: false,
       presence: { state: 'offline', reason: null, since: expect.any(String) },
       load: { voice: 0, chat: 0, email: 0 },
     });

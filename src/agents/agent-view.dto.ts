@@ -23,6 +23,7 @@ export class AgentView {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'integer' }, example: { billing: 7 } }) skills: Record<string, number>;
   @ApiProperty({ type: ChannelCountsView }) capacity: ChannelCountsView;
   @ApiProperty({ type: String, nullable: true }) extension: string | null;
+  @ApiProperty({ description: 'Email replies wait for a supervisor before they are sent' }) repliesNeedApproval: boolean;
   @ApiProperty({ type: PresenceView }) presence: PresenceView;
   @ApiProperty({ type: ChannelCountsView, description: 'Tasks held now (offered or assigned) per channel' }) load: ChannelCountsView;
 }

@@ -21,6 +21,7 @@ export function toAgentView(agent: AgentEntity, live: LiveAgent | null): AgentVi
     // Rebuilt key by key: jsonb returns keys in its own order, the API keeps voice, chat, email.
     capacity: { voice: agent.capacity.voice, chat: agent.capacity.chat, email: agent.capacity.email },
     extension: agent.extension,
+    repliesNeedApproval: agent.repliesNeedApproval,
     presence,
     load: live ? { voice: live.load.voice, chat: live.load.chat, email: live.load.email } : zeroCounts(),
   };

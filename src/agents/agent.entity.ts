@@ -40,6 +40,10 @@ export class AgentEntity {
   @Column({ name: 'presence_since', type: 'timestamptz', default: () => 'now()' })
   presenceSince: Date;
 
+  /** Email replies written by this agent wait for a supervisor's approval before they are sent. */
+  @Column({ name: 'replies_need_approval', type: 'boolean', default: false })
+  repliesNeedApproval: boolean;
+
   /** Telephony extension the PBX connects calls to. */
   @Column({ type: 'text', nullable: true })
   extension: string | null;

@@ -68,6 +68,10 @@ export class AgentsService {
     if (dto.skills !== undefined) agent.skills = dto.skills;
     if (dto.capacity !== undefined) agent.capacity = mergeCapacity(agent.capacity, dto.capacity);
     if (dto.extension !== undefined) agent.extension = dto.extension;
+    if (dto.repliesNeedApproval !== undefined) {
+      if (actor.role === 'agent') throw new AgentException(AgentExceptionCode.NotManageable, 'Only a supervisor may change whether replies need approval');
+      agent.repliesNeedApproval = dto.repliesNeedApproval;
+    }
     if (dto.password !== undefined) agent.passwordHash = await hashPassword(dto.password);
     const saved = await this.save(agent);
     this.logger.log(`Agent ${saved.id} updated by ${actor.id} (${Object.keys(dto).join(', ') || 'no fields'})`);

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsByteLength, IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsByteLength, IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { Role, ROLES } from './agent.entity';
 import { CapacityDto, MAX_CAPACITY } from './capacity.dto';
 import { SKILLS_SCHEMA } from './create-agent.dto';
@@ -35,6 +35,10 @@ export class UpdateAgentDto {
   @IsOptionalNotNull() @IsString() @MinLength(PASSWORD_MIN_LENGTH)
   @IsByteLength(0, MAX_PASSWORD_BYTES, { message: `password must be at most ${MAX_PASSWORD_BYTES} bytes` })
   password?: string;
+
+  @ApiPropertyOptional({ description: "Supervisors only: this agent's email replies wait for approval" })
+  @IsOptionalNotNull() @IsBoolean()
+  repliesNeedApproval?: boolean;
 
   @ApiPropertyOptional({ nullable: true, example: '1001', description: 'null removes the extension' })
   @IsOptional() @Trim() @IsString() @Matches(EXTENSION_PATTERN, { message: 'extension must be 1-64 characters of A-Z a-z 0-9 + * # . _ @ : -' })

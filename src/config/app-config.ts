@@ -55,6 +55,30 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3600)
   ACD_REJECT_COOLDOWN_SECONDS?: number;
 
+  /** Key for mailbox passwords at rest (≥ 32 characters); unset → derived from the JWT signing secret. */
+  @IsOptional() @Transform(emptyToUndefined) @IsString() @MinLength(32, { message: 'ACD_SECRETS_KEY must be at least 32 characters' })
+  ACD_SECRETS_KEY?: string;
+
+  /** At most this many automatic mails (acknowledgements, auto-replies) to one address per 24 hours. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(100)
+  EMAIL_AUTO_MAILS_PER_DAY?: number;
+
+  /** First retry delay after a temporary SMTP failure (doubles each attempt). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  EMAIL_RETRY_BASE_SECONDS?: number;
+
+  /** Full resync of each mailbox (fallback behind IMAP IDLE). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(5) @Max(86400)
+  EMAIL_RESYNC_SECONDS?: number;
+
+  /** An IDLE connection silent for this long is torn down and re-established. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(5) @Max(3600)
+  EMAIL_IDLE_WATCHDOG_SECONDS?: number;
+
+  /** Set to "false" on nodes that must not watch mailboxes. */
+  @IsOptional() @IsIn(['true', 'false'])
+  EMAIL_INGESTION?: 'true' | 'false';
+
   @IsOptional() @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL?: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }
@@ -74,6 +98,12 @@ export interface AppConfig {
   embeddedPostgresPort: number;
   disconnectGraceMs: number;
   rejectCooldownMs: number;
+  secretsKey: string | null;
+  emailAutoMailsPerDay: number;
+  emailRetryBaseMs: number;
+  emailResyncMs: number;
+  emailIdleWatchdogMs: number;
+  emailIngestion: boolean;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }
 
@@ -103,6 +133,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     embeddedPostgresPort: parsed.ACD_EMBEDDED_PG_PORT ?? 54329,
     disconnectGraceMs: (parsed.ACD_DISCONNECT_GRACE_SECONDS ?? 30) * 1000,
     rejectCooldownMs: (parsed.ACD_REJECT_COOLDOWN_SECONDS ?? 30) * 1000,
+    secretsKey: parsed.ACD_SECRETS_KEY ?? null,
+    emailAutoMailsPerDay: parsed.EMAIL_AUTO_MAILS_PER_DAY ?? 3,
+    emailRetryBaseMs: (parsed.EMAIL_RETRY_BASE_SECONDS ?? 30) * 1000,
+    emailResyncMs: (parsed.EMAIL_RESYNC_SECONDS ?? 300) * 1000,
+    emailIdleWatchdogMs: (parsed.EMAIL_IDLE_WATCHDOG_SECONDS ?? 60) * 1000,
+    emailIngestion: parsed.EMAIL_INGESTION !== 'false',
     logLevel: parsed.LOG_LEVEL ?? 'log',
   };
 }

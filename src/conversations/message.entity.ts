@@ -10,6 +10,8 @@ export type MessageDirection = 'in' | 'out';
 @Entity('messages')
 @Index('messages_conversation_idx', ['conversationId', 'at'])
 @Index('messages_message_id_idx', ['messageId'])
+// One inbound mail is one message, whichever mailbox (or fetch) brought it: the dedupe key.
+@Index('messages_inbound_email_key', ['messageId'], { unique: true, where: `direction = 'in' AND channel = 'email'` })
 export class MessageEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -45,6 +47,18 @@ export class MessageEntity {
 
   @Column({ name: 'in_reply_to', type: 'text', nullable: true })
   inReplyTo: string | null;
+
+  /** Email References header, oldest first, without angle brackets. */
+  @Column({ type: 'jsonb', default: () => `'[]'` })
+  references: string[];
+
+  /** The mailbox an email came in through or went out from. */
+  @Column({ name: 'mailbox_id', type: 'uuid', nullable: true })
+  mailboxId: string | null;
+
+  /** Facts about the message (email analysis, loop-defence verdict, attachments omitted…). */
+  @Column({ type: 'jsonb', nullable: true })
+  meta: Record<string, unknown> | null;
 
   @Column({ type: 'timestamptz' })
   at: Date;

@@ -64,7 +64,34 @@ export interface AgentServerEvents {
   'chat:transcript': (payload: { taskId: string; conversationId: string; messages: ChatLine[] }) => void;
   /** The visitor left the chat. */
   'chat:closed': (payload: { taskId: string; conversationId: string; reason: string }) => void;
+  /** A new mail from the customer on an email conversation the agent holds (a reply threaded into it). */
+  'email:message': (payload: { taskId: string; conversationId: string; messageId: string; from: string | null; subject: string | null }) => void;
+  /** One of the agent's replies changed state (approved and sent, rejected with a comment, failed). */
+  'reply:updated': (payload: { reply: ReplyView }) => void;
   error: (payload: AckError) => void;
+}
+
+/** An outgoing email (acknowledgement, auto-reply or an agent's reply) and where it stands. */
+export interface ReplyView {
+  id: string;
+  kind: 'acknowledgement' | 'auto-reply' | 'reply';
+  status: 'pending_approval' | 'rejected' | 'queued' | 'sending' | 'sent' | 'failed';
+  conversationId: string;
+  taskId: string | null;
+  authorAgentId: string | null;
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  messageId: string;
+  templateId: string | null;
+  attempts: number;
+  lastError: string | null;
+  reviewReason: string | null;
+  reviewComment: string | null;
+  reviewedBy: string | null;
+  createdAt: string;
+  sentAt: string | null;
 }
 
 /** One line of a web chat, as the visitor and the agent see it. */
@@ -127,5 +154,7 @@ export interface SupervisorServerEvents {
   agent: (payload: SupervisorAgentView) => void;
   queue: (payload: { id: string; name: string; waiting: number }) => void;
   blending: (payload: BlendingPush) => void;
+  /** A reply entered or left the approval queue. */
+  'reply:updated': (payload: { reply: ReplyView }) => void;
   error: (payload: AckError) => void;
 }

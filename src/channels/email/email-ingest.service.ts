@@ -1,0 +1,290 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource, In, QueryFailedError, Repository } from 'typeorm';
+import { ConversationEntity } from '../../conversations/conversation.entity';
+import { ConversationsService } from '../../conversations/conversations.service';
+import { MessageEntity } from '../../conversations/message.entity';
+import { CustomerEntity } from '../../customers/customer.entity';
+import { CustomersService } from '../../customers/customers.service';
+import { SocketEmitter } from '../../gateway/socket-emitter';
+import { DirectoryService } from '../../routing/directory.service';
+import { MAX_PRIORITY } from '../../routing/virtual-deadline';
+import { TaskEntity } from '../../tasks/task.entity';
+import { TasksService } from '../../tasks/tasks.service';
+import { EmailAnalysis } from './analysis/email-analysis';
+import { PriorityRulesService } from './analysis/priority-rules.service';
+import { EmailAcknowledger } from './email-acknowledger.service';
+import { EmailAutoResponder } from './email-auto-responder.service';
+import { EmailAttachmentEntity } from './email-attachment.entity';
+import { EMAIL_LIMITS } from './email-limits';
+import { parseEmail } from './email-parser';
+import { EmailThreadingService } from './email-threading.service';
+import { FetchedMail } from './imap/mailbox-watcher';
+import { judgeSender } from './loop-defence';
+import { MailboxEntity } from './mailbox.entity';
+import { MailboxesService } from './mailboxes.service';
+import { ParsedEmail } from './parsed-email';
+import { QuarantinedMailEntity } from './quarantined-mail.entity';
+
+export type IngestOutcome = 'ingested' | 'duplicate' | 'quarantined';
+
+const UNIQUE_VIOLATION = '23505';
+
+/** What ingestion stores in `messages.meta` of an inbound mail. */
+export interface InboundMeta {
+  /** Where answers go (Reply-To or From); null for machine mail. */
+  replyAddress: string | null;
+  automatic: string | null;
+  noReply: boolean;
+  analysis: EmailAnalysis | null;
+  threadedBy: 'headers' | 'reference' | null;
+  attachmentsOmitted: string[];
+  /** Every follow-up (task, acknowledgement, auto-reply) is done; a re-fetch of the mail does nothing. */
+  processed: boolean;
+  taskId: string | null;
+  [key: string]: unknown;
+}
+
+/**
+ * One inbound mail → at most one message, in the right conversation, with a
+ * task in the universal queue (or added to the task already open on that
+ * conversation), an acknowledgement and perhaps an auto-reply.
+ *
+ * Commit first, follow up after: the message row (the dedupe key is the
+ * Message-ID, unique for inbound email) and a new conversation are written in
+ * one transaction; the follow-ups are idempotent (task externalId
+ * `email:<message>`, outbox keys `ack:`/`auto:`) and marked done in
+ * `meta.processed`, so a mail fetched again after a crash finishes what was
+ * left and a mail fetched twice, or reaching two mailboxes, does nothing more.
+ */
+@Injectable()
+export class EmailIngestService {
+  private readonly logger = new Logger(EmailIngestService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
+    @InjectRepository(TaskEntity) private readonly tasks: Repository<TaskEntity>,
+    @InjectRepository(QuarantinedMailEntity) private readonly quarantine: Repository<QuarantinedMailEntity>,
+    private readonly mailboxes: MailboxesService,
+    private readonly customers: CustomersService,
+    private readonly conversations: ConversationsService,
+    private readonly threading: EmailThreadingService,
+    private readonly rules: PriorityRulesService,
+    private readonly autoResponder: EmailAutoResponder,
+    private readonly acknowledger: EmailAcknowledger,
+    private readonly taskService: TasksService,
+    private readonly directory: DirectoryService,
+    private readonly emitter: SocketEmitter,
+  ) {}
+
+  async ingest(mailbox: MailboxEntity, mail: FetchedMail): Promise<IngestOutcome> {
+    if (mail.size > EMAIL_LIMITS.maxMessageBytes) return this.quarantined(mailbox, mail, `too large (${mail.size} bytes, limit ${EMAIL_LIMITS.maxMessageBytes})`);
+    const parsed = await parseEmail(mail.raw);
+    if (!parsed.ok) return this.quarantined(mailbox, mail, parsed.reason);
+    const email = parsed.email;
+    const messageId = email.messageId ?? `${createHash('sha256').update(mail.raw).digest('hex').slice(0, 32)}@no-message-id.acd`;
+
+    const existing = await this.inbound(messageId);
+    if (existing) return this.duplicate(mailbox, existing);
+
+    const own = await this.mailboxes.ownAddresses();
+    const verdict = ownMail(email, own) ? { automatic: 'sent by one of our own mailboxes', noReply: true, replyAddress: null } : judgeSender(email);
+    const customer = verdict.automatic ? null : await this.customers.findOrCreateByEmail(verdict.replyAddress ?? (email.fromAddress as string), email.fromName);
+    const thread = await this.threading.find(email, customer?.id ?? null);
+    const analysis = verdict.automatic ? null : this.rules.analyze({ subject: email.subject, text: email.text, fromAddress: email.fromAddress, headers: email.headers });
+    const meta: InboundMeta = {
+      replyAddress: verdict.replyAddress,
+      automatic: verdict.automatic,
+      noReply: verdict.noReply,
+      analysis,
+      threadedBy: thread?.by ?? null,
+      attachmentsOmitted: [],
+      processed: false,
+      taskId: null,
+    };
+
+    let committed: { message: MessageEntity; conversation: ConversationEntity; isNew: boolean };
+    try {
+      committed = await this.commit(mailbox, email, messageId, meta, customer, thread?.conversation ?? null);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        // The same mail through another mailbox (or node) won the race: one message.
+        const winner = await this.inbound(messageId);
+        if (winner) return this.duplicate(mailbox, winner);
+      }
+      throw error;
+    }
+    await this.mailboxes.countIngested(mailbox.id, 'ingested');
+    await this.followUp(mailbox, committed.message, committed.conversation, committed.isNew, customer);
+    return 'ingested';
+  }
+
+  private async commit(
+    mailbox: MailboxEntity,
+    email: ParsedEmail,
+    messageId: string,
+    meta: InboundMeta,
+    customer: CustomerEntity | null,
+    threaded: ConversationEntity | null,
+  ): Promise<{ message: MessageEntity; conversation: ConversationEntity; isNew: boolean }> {
+    const conversation = threaded ?? (await this.conversations.open({ customerId: customer?.id ?? null, channel: 'email', subject: email.subject || null }));
+    const isNew = !threaded;
+    try {
+      const message = await this.dataSource.transaction(async (manager) => {
+        if (threaded && threaded.status === 'closed' && !meta.automatic) {
+          await manager.update(ConversationEntity, { id: threaded.id }, { status: 'open' });
+        }
+        const saved = await manager.save(
+          manager.create(MessageEntity, {
+            conversationId: conversation.id,
+            channel: 'email',
+            direction: 'in',
+            from: email.fromAddress,
+            to: email.to.join(', ') || mailbox.address,
+            subject: email.subject,
+            text: email.text,
+            html: email.html,
+            messageId,
+            inReplyTo: email.inReplyTo,
+            references: email.references,
+            mailboxId: mailbox.id,
+            authorAgentId: null,
+            meta,
+            at: new Date(),
+          }),
+        );
+        meta.attachmentsOmitted = await this.saveAttachments(manager.getRepository(EmailAttachmentEntity), saved.id, email);
+        if (meta.attachmentsOmitted.length) await manager.query(`UPDATE messages SET meta = $2 WHERE id = $1`, [saved.id, JSON.stringify(meta)]);
+        return saved;
+      });
+      return { message, conversation, isNew };
+    } catch (error) {
+      // The conversation opened for a mail that turned out to be a duplicate holds nothing: remove it.
+      if (isNew) await this.dataSource.query(`DELETE FROM conversations c WHERE c.id = $1 AND NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = c.id)`, [conversation.id]);
+      throw error;
+    }
+  }
+
+  private async saveAttachments(repo: Repository<EmailAttachmentEntity>, messageRowId: string, email: ParsedEmail): Promise<string[]> {
+    const omitted: string[] = [];
+    let total = 0;
+    for (const attachment of email.attachments) {
+      if (attachment.size > EMAIL_LIMITS.maxAttachmentBytes || total + attachment.size > EMAIL_LIMITS.maxAttachmentsTotalBytes) {
+        omitted.push(`${attachment.filename} (${attachment.size} bytes)`);
+        continue;
+      }
+      total += attachment.size;
+      await repo.insert({ messageId: messageRowId, filename: attachment.filename, contentType: attachment.contentType, size: attachment.size, content: attachment.content });
+    }
+    return omitted;
+  }
+
+  /** Task, acknowledgement, auto-reply: each idempotent, then `processed`. */
+  private async followUp(
+    mailbox: MailboxEntity,
+    message: MessageEntity,
+    conversation: ConversationEntity,
+    isNew: boolean,
+    customer: CustomerEntity | null,
+  ): Promise<void> {
+    const meta = message.meta as InboundMeta;
+    if (meta.processed) return;
+    if (!meta.automatic) {
+      const answered = await this.autoResponder.answer({ mailbox, message, conversation, customer });
+      const acknowledged = isNew && !answered && mailbox.autoAcknowledge && !meta.noReply && !!meta.replyAddress;
+      if (acknowledged) await this.acknowledger.acknowledge({ mailbox, message, conversation, customer });
+      if (!answered?.closesRequest) meta.taskId = await this.routeToAgent(mailbox, message, conversation);
+    } else {
+      this.logger.log(`mail ${message.messageId} in ${mailbox.address} is automatic (${meta.automatic}): kept, no task, no answer`);
+    }
+    meta.processed = true;
+    await this.messages.query(`UPDATE messages SET meta = $2 WHERE id = $1`, [message.id, JSON.stringify(meta)]);
+  }
+
+  /**
+   * A mail on a conversation that already has an open email task joins that
+   * task (its agent is told); otherwise a new task, waiting first for the
+   * agent who owns the conversation.
+   */
+  private async routeToAgent(mailbox: MailboxEntity, message: MessageEntity, conversation: ConversationEntity): Promise<string> {
+    const open = await this.tasks.findOne({
+      where: { conversationId: conversation.id, channel: 'email', status: In(['queued', 'offered', 'assigned']) },
+      order: { createdAt: 'DESC' },
+    });
+    if (open) {
+      if (open.status === 'assigned' && open.agentId) {
+        this.emitter.toAgent(open.agentId, 'email:message', { taskId: open.id, conversationId: conversation.id, messageId: message.id, from: message.from, subject: message.subject });
+      }
+      return open.id;
+    }
+    const meta = message.meta as InboundMeta;
+    const analysis = meta.analysis;
+    const owner = conversation.ownerAgentId && this.directory.agent(conversation.ownerAgentId) ? conversation.ownerAgentId : undefined;
+    const task = await this.taskService.create(
+      {
+        channel: 'email',
+        queue: mailbox.queueId,
+        priority: Math.min(MAX_PRIORITY, Math.max(0, analysis?.priorityBoost ?? 0)),
+        preferredAgentId: owner,
+        externalId: `email:${message.id}`,
+        attributes: {
+          source: 'email',
+          mailboxId: mailbox.id,
+          messageId: message.id,
+          customerId: conversation.customerId,
+          ref: conversation.ref,
+          from: message.from,
+          subject: message.subject,
+          language: analysis?.language ?? 'en',
+          sentiment: analysis?.sentiment ?? 'neutral',
+          intent: analysis?.intent ?? 'other',
+          origin: analysis?.origin ?? 'spontaneous',
+          businessEvents: analysis?.businessEvents ?? [],
+          priorityReasons: analysis?.priorityReasons ?? [],
+          threadedBy: meta.threadedBy,
+        },
+      },
+      { conversationId: conversation.id },
+    );
+    return task.id;
+  }
+
+  private async duplicate(mailbox: MailboxEntity, message: MessageEntity): Promise<IngestOutcome> {
+    const meta = message.meta as InboundMeta | null;
+    if (meta && !meta.processed) {
+      // A crash (or the other mailbox's node) left the follow-ups half done: finish them, once.
+      const conversation = await this.conversations.entity(message.conversationId);
+      const customer = conversation.customerId ? await this.customers.entity(conversation.customerId) : null;
+      const isNew = (await this.messages.countBy({ conversationId: conversation.id, direction: 'in' })) === 1 && !meta.threadedBy;
+      const ownerMailbox = message.mailboxId ? await this.mailboxes.entity(message.mailboxId) : mailbox;
+      await this.followUp(ownerMailbox, message, conversation, isNew, customer);
+    }
+    return 'duplicate';
+  }
+
+  private async inbound(messageId: string): Promise<MessageEntity | null> {
+    return this.messages.findOneBy({ messageId, direction: 'in', channel: 'email' });
+  }
+
+  private async quarantined(mailbox: MailboxEntity, mail: FetchedMail, reason: string): Promise<IngestOutcome> {
+    const result = await this.quarantine
+      .createQueryBuilder()
+      .insert()
+      .values({ mailboxId: mailbox.id, uidValidity: mail.uidValidity, uid: mail.uid, reason, raw: mail.raw, size: mail.size })
+      .orIgnore()
+      .execute();
+    if (result.identifiers.length && result.raw.length) await this.mailboxes.countIngested(mailbox.id, 'quarantined');
+    this.logger.warn(`mailbox ${mailbox.address} uid ${mail.uid}: quarantined (${reason})`);
+    return 'quarantined';
+  }
+}
+
+function ownMail(email: ParsedEmail, own: Set<string>): boolean {
+  return !!email.fromAddress && own.has(email.fromAddress);
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION;
+}

@@ -1,0 +1,419 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { SocketClient } from './support/agent-client';
+import { ApiClient } from './support/api-client';
+import { DovecotServer, startDovecot } from './support/dovecot';
+import { SmtpSink, startSmtpSink } from './support/smtp-sink';
+import { TcpProxy, startTcpProxy } from './support/tcp-proxy';
+import {
+  TestApp,
+  TestEnvironment,
+  availableAgent,
+  clearFloor,
+  createAgent,
+  createQueue,
+  createTestEnvironment,
+  startTestApp,
+} from './support/test-app';
+
+/** A plain RFC 5322 mail as a customer's client would send it. */
+function mail(input: {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  messageId?: string;
+  inReplyTo?: string;
+  references?: string[];
+  headers?: Record<string, string>;
+  fromName?: string;
+}): { raw: string; messageId: string } {
+  const messageId = input.messageId ?? `${randomUUID()}@customer.example`;
+  const lines = [
+    `From: ${input.fromName ? `"${input.fromName}" ` : ''}<${input.from}>`,
+    `To: <${input.to}>`,
+    `Subject: ${input.subject}`,
+    `Date: ${new Date().toUTCString()}`,
+    `Message-ID: <${messageId}>`,
+    ...(input.inReplyTo ? [`In-Reply-To: <${input.inReplyTo}>`] : []),
+    ...(input.references ? [`References: ${input.references.map((r) => `<${r}>`).join(' ')}`] : []),
+    ...Object.entries(input.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    input.text,
+    '',
+  ];
+  return { raw: lines.join('\r\n'), messageId };
+}
+
+async function eventually<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 8000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value as T;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * The email channel end to end: a real Dovecot (IMAP IDLE), a real SMTP sink,
+ * the real app, real agent sockets. Each scenario has its own mailbox user,
+ * queue and skill so scenarios never see each other's mail.
+ */
+describe('email channel end to end', () => {
+  let env: TestEnvironment;
+  let app: TestApp;
+  let dovecot: DovecotServer;
+  let smtp: SmtpSink;
+  const sockets: SocketClient[] = [];
+  let scenario = 0;
+
+  beforeAll(async () => {
+    [dovecot, smtp, env] = await Promise.all([startDovecot(), startSmtpSink(), createTestEnvironment('memory')]);
+    app = await startTestApp(env, { emailRetryBaseMs: 300, emailAutoMailsPerDay: 3 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await clearFloor(sockets);
+    await app?.close();
+    await Promise.all([dovecot?.stop(), smtp?.stop()]);
+    await env?.dispose();
+  }, 60_000);
+
+  afterEach(async () => {
+    await clearFloor(sockets);
+  });
+
+  /** A mailbox on its own Dovecot user and queue, plus an email agent online with the queue's skill. */
+  async function setup(options: { agents?: number; imapPort?: number; mailbox?: Record<string, unknown> } = {}) {
+    scenario += 1;
+    const user = `support${scenario}`;
+    const address = `${user}@acd.test`;
+    await dovecot.addUser(user, `pw-${user}-secret`);
+    const skill = `mail${scenario}`;
+    const queue = await createQueue(app, { channel: 'email', skills: [skill], slaSeconds: 4 * 3600 });
+    const created = await app.api.post('/api/mailboxes', {
+      address,
+      queue: queue.name,
+      imap: { host: '127.0.0.1', port: options.imapPort ?? dovecot.port, secure: false, user, password: `pw-${user}-secret` },
+      smtp: { host: smtp.host, port: smtp.port, secure: false },
+      ...options.mailbox,
+    });
+    expect(created.status).toBe(201);
+    const agents = [];
+    for (let i = 0; i < (options.agents ?? 1); i++) {
+      const agent = await createAgent(app, { name: `Mail agent ${scenario}.${i}`, skills: { [skill]: 5 }, capacity: { voice: 0, chat: 0, email: 2 } });
+      const socket = await availableAgent(app, agent);
+      sockets.push(socket);
+      agents.push({ ...agent, socket });
+    }
+    await eventually(async () => (await app.api.get(`/api/mailboxes/${created.body.id}`)).body.status.connected, 10_000, 'mailbox connected');
+    return { user, address, queue, mailbox: created.body as { id: string }, agents, skill };
+  }
+
+  const customerAddress = () => `customer-${randomUUID().slice(0, 8)}@client.example`;
+
+  it('turns a mail appended to the inbox into an email task offered within 2 s (IDLE), acknowledged once with the reference', async () => {
+    const { user, address, agents } = await setup();
+    const from = customerAddress();
+    const sent = mail({ from, fromName: 'Marie Curie', to: address, subject: 'Commande 1234 non reçue', text: 'Bonjour, ma commande 1234 n’est toujours pas arrivée, c’est urgent. Merci de votre aide.' });
+    const offered = agents[0].socket.next('offer', (o) => o.task.attributes.from === from, 5000);
+    const appendedAt = Date.now();
+    await dovecot.append(user, sent.raw);
+    const offer = await offered;
+    const latency = Date.now() - appendedAt;
+    console.log(`IMAP append → offer frame: ${latency} ms`);
+    expect(latency).toBeLessThan(2000);
+    expect(offer.task).toMatchObject({ channel: 'email', status: 'offered' });
+    expect(offer.task.attributes).toMatchObject({ subject: 'Commande 1234 non reçue', language: 'fr', intent: expect.any(String) });
+    expect(offer.task.attributes.priorityReasons.join(' ')).toMatch(/urgent/);
+    expect(offer.task.priority).toBeGreaterThan(0);
+
+    const ack = await smtp.waitFor((m) => m.envelope.to.includes(from), 5000);
+    const conversation = (await app.api.get(`/api/conversations/${offer.task.conversationId}`)).body;
+    expect(ack.parsed.subject).toContain(`[#${conversation.ref}]`);
+    expect(ack.parsed.text).toContain(conversation.ref);
+    expect(ack.headers['auto-submitted']).toBe('auto-replied');
+    expect(ack.headers['in-reply-to']).toContain(sent.messageId);
+    expect(ack.parsed.from?.value[0].address).toBe(address);
+    // Exactly one acknowledgement, and the mail is flagged on the server only now that it is committed.
+    await eventually(async () => (await dovecot.flags(user)).every((m) => m.flags.includes('$AcdIngested')), 5000, 'flag');
+    expect(smtp.messages().filter((m) => m.envelope.to.includes(from))).toHaveLength(1);
+    // The outbound message is written when the SMTP server has accepted the mail.
+    const settled = await eventually(async () => {
+      const view = (await app.api.get(`/api/conversations/${offer.task.conversationId}`)).body;
+      return view.messages.length === 2 ? view : null;
+    }, 5000, 'acknowledgement recorded');
+    expect(settled.messages.map((m: { direction: string }) => m.direction)).toEqual(['in', 'out']);
+    expect(conversation.customer).toMatchObject({ email: from, name: 'Marie Curie' });
+  }, 30_000);
+
+  it('threads the customer’s reply into the same conversation and offers it to the agent who owns it', async () => {
+    const { user, address, agents } = await setup({ agents: 2 });
+    const from = customerAddress();
+    const first = mail({ from, to: address, subject: 'Question about my invoice', text: 'Hello, could you tell me why invoice 88 is higher than usual? Thanks.' });
+    const offers = agents.map((a) => a.socket.next('offer', (o) => o.task.attributes.from === from, 5000).then((o) => ({ o, a })));
+    await dovecot.append(user, first.raw);
+    const { o: offer, a: owner } = await Promise.race(offers);
+    const other = agents.find((a) => a !== owner)!;
+    expect((await owner.socket.emit('offer:accept', { offerId: offer.offerId })).ok).toBe(true);
+    expect((await owner.socket.emit('task:complete', { taskId: offer.task.id, disposition: 'answered' })).ok).toBe(true);
+    await owner.socket.emit('presence:set', { state: 'available' });
+    const ack = await smtp.waitFor((m) => m.envelope.to.includes(from), 5000);
+
+    // The customer answers the acknowledgement (threading headers point at our mail).
+    const ackId = String(ack.parsed.messageId).replace(/[<>]/g, '');
+    const reply = mail({ from, to: address, subject: `Re: ${ack.parsed.subject}`, text: 'Here is the invoice number again: 88.', inReplyTo: ackId, references: [first.messageId, ackId] });
+    const toOther = other.socket.next('offer', (o) => o.task.attributes.from === from, 1500).then(() => 'other', () => null);
+    const second = owner.socket.next('offer', (o) => o.task.attributes.from === from, 5000);
+    await dovecot.append(user, reply.raw);
+    const again = await second;
+    expect(again.task.conversationId).toBe(offer.task.conversationId);
+    expect(again.task.preferredAgentId).toBe(owner.id);
+    expect(await toOther).toBeNull();
+    const conversation = (await app.api.get(`/api/conversations/${offer.task.conversationId}`)).body;
+    expect(conversation.messages.filter((m: { direction: string }) => m.direction === 'in')).toHaveLength(2);
+    // No second acknowledgement for a reply on an open conversation.
+    expect(smtp.messages().filter((m) => m.envelope.to.includes(from))).toHaveLength(1);
+
+    // A mail with only the reference token in the subject (headers lost) threads too, for the same customer only.
+    const byRef = mail({ from, to: address, subject: `Another point [#${conversation.ref}]`, text: 'One more detail.' });
+    const stranger = customerAddress();
+    const spoof = mail({ from: stranger, to: address, subject: `Hijack [#${conversation.ref}]`, text: 'I am someone else.' });
+    await dovecot.append(user, byRef.raw);
+    await dovecot.append(user, spoof.raw);
+    await eventually(async () => (await app.api.get(`/api/conversations/${offer.task.conversationId}`)).body.messages.filter((m: { direction: string }) => m.direction === 'in').length === 3, 5000, 'ref threading');
+    const strangerCustomer = (await app.api.get(`/api/customers?email=${stranger}`)).body[0];
+    const strangerJourney = await eventually(async () => {
+      const journey = (await app.api.get(`/api/customers/${strangerCustomer.id}/journey`)).body;
+      return journey.contacts.length === 1 ? journey : null;
+    }, 5000, 'stranger conversation');
+    expect(strangerJourney.contacts[0].conversationId).not.toBe(offer.task.conversationId);
+  }, 40_000);
+
+  it('makes one message of the same mail reaching two monitored mailboxes', async () => {
+    const a = await setup();
+    const b = await setup({ agents: 0 });
+    const from = customerAddress();
+    const sent = mail({ from, to: a.address, subject: 'Devis pour 40 chaises', text: 'Bonjour, pourriez-vous m’envoyer un devis pour 40 chaises ? Cordialement' });
+    await dovecot.append(a.user, sent.raw);
+    await dovecot.append(b.user, sent.raw);
+    await eventually(async () => (await dovecot.flags(b.user)).every((m) => m.flags.includes('$AcdIngested')) && (await dovecot.flags(a.user)).every((m) => m.flags.includes('$AcdIngested')), 8000, 'both flagged');
+    const customer = (await app.api.get(`/api/customers?email=${from}`)).body[0];
+    await smtp.waitFor((m) => m.envelope.to.includes(from), 5000);
+    // The mail and its one acknowledgement (recorded once the SMTP server took it).
+    const journey = await eventually(async () => {
+      const body = (await app.api.get(`/api/customers/${customer.id}/journey`)).body;
+      return body.contacts[0]?.messageCount === 2 ? body : null;
+    }, 5000, 'acknowledgement recorded');
+    expect(journey.contacts).toHaveLength(1);
+    expect(journey.contacts[0].tasks).toHaveLength(1);
+    expect(smtp.messages().filter((m) => m.envelope.to.includes(from))).toHaveLength(1);
+  }, 30_000);
+
+  it('sends no acknowledgement to an auto-reply or a bounce, and makes no task of them', async () => {
+    const { user, address, queue } = await setup({ agents: 0 });
+    const auto = mail({ from: customerAddress(), to: address, subject: 'Out of office', text: 'I am away until Monday.', headers: { 'Auto-Submitted': 'auto-replied' } });
+    const bounceFrom = `mailer-daemon@${randomUUID().slice(0, 6)}.example`;
+    const bounce = [
+      `From: Mail Delivery System <${bounceFrom}>`,
+      `To: <${address}>`,
+      'Subject: Undelivered Mail Returned to Sender',
+      `Message-ID: <${randomUUID()}@bounce.example>`,
+      'Return-Path: <>',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/report; report-type=delivery-status; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain',
+      '',
+      'Delivery failed.',
+      '--b1--',
+      '',
+    ].join('\r\n');
+    const human = mail({ from: customerAddress(), to: address, subject: 'A real question', text: 'What are your opening hours?' });
+    await dovecot.append(user, auto.raw);
+    await dovecot.append(user, bounce);
+    await dovecot.append(user, human.raw);
+    await smtp.waitFor((m) => m.envelope.to.includes(human.raw.match(/From: <([^>]+)>/)![1]), 5000);
+    await eventually(async () => (await dovecot.flags(user)).every((m) => m.flags.includes('$AcdIngested')), 5000, 'all flagged');
+    const sentTo = smtp.messages().map((m) => m.envelope.to).flat();
+    expect(sentTo).not.toContain(auto.raw.match(/From: <([^>]+)>/)![1]);
+    expect(sentTo).not.toContain(bounceFrom);
+    const tasks = (await app.api.get(`/api/tasks?queue=${queue.id}`)).body;
+    expect(tasks).toHaveLength(1);
+    expect(tasks[0].attributes.subject).toBe('A real question');
+  }, 30_000);
+
+  it('quarantines a malformed message with its reason while the next one is ingested', async () => {
+    const { user, address, mailbox, queue } = await setup({ agents: 0 });
+    const broken = ['Subject: no sender at all', 'Content-Type: multipart/mixed; boundary="never-there"', '', 'garbage without parts', ''].join('\r\n');
+    const next = mail({ from: customerAddress(), to: address, subject: 'After the broken one', text: 'Hello, I need help with my account.' });
+    await dovecot.append(user, broken);
+    await dovecot.append(user, next.raw);
+    const tasks = await eventually(async () => {
+      const list = (await app.api.get(`/api/tasks?queue=${queue.id}`)).body;
+      return list.length === 1 ? list : null;
+    }, 5000, 'next mail ingested');
+    expect(tasks[0].attributes.subject).toBe('After the broken one');
+    const quarantine = (await app.api.get(`/api/email/quarantine?mailboxId=${mailbox.id}`)).body;
+    expect(quarantine).toHaveLength(1);
+    expect(quarantine[0].reason).toMatch(/boundary|sender/);
+    const raw = await fetch(`${app.url}/api/email/quarantine/${quarantine[0].id}/raw`, { headers: { authorization: `Bearer ${app.adminToken}` } });
+    expect(await raw.text()).toContain('garbage without parts');
+    const status = (await app.api.get(`/api/mailboxes/${mailbox.id}`)).body.status;
+    expect(status).toMatchObject({ messagesIngested: 1, messagesQuarantined: 1 });
+    expect((await app.api.get('/api/email/quarantine?mailboxId=not-a-uuid')).status).toBe(400);
+  }, 30_000);
+
+  it('loses no mail when the IMAP connection is killed mid-session, and ingests none twice', async () => {
+    scenario += 1;
+    const proxy: TcpProxy = await startTcpProxy(dovecot.port);
+    try {
+      const { user, address, queue, mailbox } = await setup({ agents: 0, imapPort: proxy.port });
+      const froms = Array.from({ length: 6 }, () => customerAddress());
+      await dovecot.append(user, mail({ from: froms[0], to: address, subject: 'before the drop', text: 'one' }).raw);
+      await eventually(async () => (await app.api.get(`/api/tasks?queue=${queue.id}`)).body.length === 1, 5000, 'first');
+      proxy.cut();
+      await proxy.pause();
+      for (const from of froms.slice(1, 4)) await dovecot.append(user, mail({ from, to: address, subject: 'during the drop', text: 'two' }).raw);
+      await proxy.resume();
+      for (const from of froms.slice(4)) await dovecot.append(user, mail({ from, to: address, subject: 'after the drop', text: 'three' }).raw);
+      const tasks = await eventually(async () => {
+        const list = (await app.api.get(`/api/tasks?queue=${queue.id}`)).body;
+        return list.length >= 6 ? list : null;
+      }, 20_000, 'all six mails');
+      expect(tasks.map((t: { attributes: { from: string } }) => t.attributes.from).sort()).toEqual([...froms].sort());
+      const status = (await app.api.get(`/api/mailboxes/${mailbox.id}`)).body.status;
+      expect(status.messagesIngested).toBe(6);
+      expect(status.connected).toBe(true);
+    } finally {
+      await proxy.stop();
+    }
+  }, 45_000);
+
+  it('holds a flagged agent’s reply for approval; approved it is sent once with threading headers and rendered merge fields; rejected it returns to the agent', async () => {
+    const { user, address, agents, queue } = await setup();
+    const agent = agents[0];
+    expect((await app.api.patch(`/api/agents/${agent.id}`, { repliesNeedApproval: true })).status).toBe(200);
+    const template = await app.api.post('/api/templates', {
+      name: `Answer ${scenario}`,
+      language: 'en',
+      subject: null,
+      body: 'Dear {{customer.name}},\nyour case {{ticket.ref}} about "{{conversation.subject}}" is solved.\n{{agent.name}}',
+    });
+    expect(template.status).toBe(201);
+    const from = customerAddress();
+    const sent = mail({ from, fromName: 'Ada Lovelace', to: address, subject: 'Broken login', text: 'I cannot log in since yesterday, please help.' });
+    const offered = agent.socket.next('offer', (o) => o.task.attributes.from === from, 5000);
+    await dovecot.append(user, sent.raw);
+    const offer = await offered;
+    await agent.socket.emit('offer:accept', { offerId: offer.offerId });
+    await smtp.waitFor((m) => m.envelope.to.includes(from), 5000); // the acknowledgement
+    const agentApi = new ApiClient(app.url).as(agent.token);
+    const conversationId = offer.task.conversationId;
+
+    // Bad input changes nothing.
+    expect((await agentApi.post(`/api/conversations/${conversationId}/reply`, {})).status).toBe(400);
+    expect((await agentApi.post(`/api/conversations/${conversationId}/reply`, { text: '' })).status).toBe(400);
+
+    const updates = agent.socket.next('reply:updated', (p) => p.reply.status === 'sent', 10_000);
+    const pending = await agentApi.post(`/api/conversations/${conversationId}/reply`, { templateId: template.body.id, taskId: offer.task.id });
+    expect(pending.status).toBe(201);
+    expect(pending.body.status).toBe('pending_approval');
+    const conversation = (await app.api.get(`/api/conversations/${conversationId}`)).body;
+    expect(pending.body.text).toBe(`Dear Ada Lovelace,\nyour case ${conversation.ref} about "Broken login" is solved.\nMail agent ${scenario}.0`);
+    const queueView = (await app.api.get('/api/replies?status=pending_approval')).body;
+    expect(queueView.map((r: { id: string }) => r.id)).toContain(pending.body.id);
+    expect((await agentApi.post(`/api/replies/${pending.body.id}/approve`, {})).status).toBe(403);
+    // Nothing leaves before approval.
+    expect(smtp.messages().filter((m) => m.envelope.to.includes(from))).toHaveLength(1);
+
+    expect((await app.api.post(`/api/replies/${pending.body.id}/approve`, {})).status).toBe(201);
+    await updates;
+    const out = await smtp.waitFor((m) => m.envelope.to.includes(from) && m.parsed.subject?.startsWith('Re: Broken login') === true, 5000);
+    expect(out.parsed.subject).toBe(`Re: Broken login [#${conversation.ref}]`);
+    expect(out.headers['in-reply-to']).toContain(sent.messageId);
+    expect(out.headers['references']).toContain(sent.messageId);
+    expect(out.headers['auto-submitted']).toBeUndefined();
+    expect(out.parsed.text).toContain(`your case ${conversation.ref}`);
+    expect((await app.api.post(`/api/replies/${pending.body.id}/approve`, {})).status).toBe(409);
+
+    // Rejected: back to the agent with the comment, never sent.
+    const rejectedPush = agent.socket.next('reply:updated', (p) => p.reply.status === 'rejected', 5000);
+    const second = await agentApi.post(`/api/conversations/${conversationId}/reply`, { text: 'Sorry, no idea.' });
+    expect((await app.api.post(`/api/replies/${second.body.id}/reject`, {})).status).toBe(400);
+    const rejected = await app.api.post(`/api/replies/${second.body.id}/reject`, { comment: 'Please explain the reset procedure.' });
+    expect(rejected.body).toMatchObject({ status: 'rejected', reviewComment: 'Please explain the reset procedure.' });
+    expect((await rejectedPush).reply.reviewComment).toBe('Please explain the reset procedure.');
+    const after = (await app.api.get(`/api/conversations/${conversationId}`)).body;
+    expect(after.messages.filter((m: { direction: string }) => m.direction === 'out')).toHaveLength(2); // ack + approved reply
+    expect(smtp.messages().filter((m) => m.envelope.to.includes(from))).toHaveLength(2);
+
+    // An agent cannot answer a conversation that is not theirs.
+    const outsider = await createAgent(app, { name: 'Outsider', skills: {}, capacity: { email: 1 } });
+    expect((await new ApiClient(app.url).as(outsider.token).post(`/api/conversations/${conversationId}/reply`, { text: 'Hi' })).status).toBe(403);
+    void queue;
+  }, 45_000);
+
+  it('retries a reply on a temporary SMTP failure and sends it exactly once', async () => {
+    const { user, address, agents } = await setup();
+    const from = customerAddress();
+    const offered = agents[0].socket.next('offer', (o) => o.task.attributes.from === from, 5000);
+    await dovecot.append(user, mail({ from, to: address, subject: 'Retry me', text: 'Please answer.' }).raw);
+    const offer = await offered;
+    await agents[0].socket.emit('offer:accept', { offerId: offer.offerId });
+    await smtp.waitFor((m) => m.envelope.to.includes(from), 5000);
+    smtp.failNext(2, 451);
+    const sent = agents[0].socket.next('reply:updated', (p) => p.reply.status === 'sent', 10_000);
+    const reply = await new ApiClient(app.url).as(agents[0].token).post(`/api/conversations/${offer.task.conversationId}/reply`, { text: 'Here you go.' });
+    expect(reply.body.status).toBe('queued');
+    const done = await sent;
+    expect(done.reply.attempts).toBe(3);
+    expect(smtp.messages().filter((m) => m.envelope.to.includes(from) && m.parsed.text?.includes('Here you go.'))).toHaveLength(1);
+  }, 30_000);
+
+  it('caps automatic mails per address per day, and still queues every mail', async () => {
+    const { user, address, queue } = await setup({ agents: 0 });
+    const from = customerAddress();
+    for (let i = 0; i < 5; i++) await dovecot.append(user, mail({ from, to: address, subject: `New request ${i}`, text: `Request number ${i}, please.` }).raw);
+    await eventually(async () => (await dovecot.flags(user)).filter((m) => m.flags.includes('$AcdIngested')).length === 5, 8000, 'five ingested');
+    // Every mail is processed (flagged after its follow-ups): the outbox holds all the automatic mail there will be.
+    const outbox = await app.app.get(DataSource).query(`SELECT kind FROM outbound_mails WHERE to_address = $1`, [from]);
+    expect(outbox).toEqual([{ kind: 'acknowledgement' }, { kind: 'acknowledgement' }, { kind: 'acknowledgement' }]);
+    await eventually(async () => smtp.messages().filter((m) => m.envelope.to.includes(from)).length === 3, 5000, 'three sent');
+    const tasks = (await app.api.get(`/api/tasks?queue=${queue.id}`)).body;
+    expect(tasks).toHaveLength(5);
+  }, 30_000);
+
+  it('guards the mailbox API: admin only, validated, secrets never returned', async () => {
+    scenario += 1;
+    const queue = await createQueue(app, { channel: 'email' });
+    const agent = await createAgent(app, {});
+    const body = {
+      address: `guard${scenario}@acd.test`,
+      queue: queue.name,
+      imap: { host: '127.0.0.1', port: 1, secure: false, user: 'nobody', password: 'imap-secret-value' },
+      smtp: { host: '127.0.0.1', port: 2, secure: false, user: 'smtp-user', password: 'smtp-secret-value' },
+      enabled: false,
+    };
+    expect((await new ApiClient(app.url).as(agent.token).post('/api/mailboxes', body)).status).toBe(403);
+    expect((await app.api.post('/api/mailboxes', { ...body, imap: { ...body.imap, port: 'x' } })).status).toBe(400);
+    const voiceQueue = await createQueue(app, { channel: 'voice' });
+    expect((await app.api.post('/api/mailboxes', { ...body, queue: voiceQueue.name })).status).toBe(400);
+    const created = await app.api.post('/api/mailboxes', body);
+    expect(created.status).toBe(201);
+    expect((await app.api.post('/api/mailboxes', body)).status).toBe(409);
+    const listed = await app.api.get('/api/mailboxes');
+    const text = JSON.stringify(listed.body);
+    expect(text).not.toContain('imap-secret-value');
+    expect(text).not.toContain('smtp-secret-value');
+    expect(created.body.imap).toMatchObject({ passwordSet: true, user: 'nobody' });
+    const stored = await app.app.get(DataSource).query('SELECT imap_password, smtp_password FROM mailboxes WHERE id = $1', [created.body.id]);
+    expect(stored[0].imap_password).not.toContain('imap-secret-value');
+    expect(stored[0].smtp_password).toMatch(/^v1:/);
+  });
+});
