@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { MailboxRunnerService } from '../src/channels/email/mailbox-runner.service';
 import { SocketClient } from './support/agent-client';
 import { ApiClient } from './support/api-client';
 import { DovecotServer, startDovecot } from './support/dovecot';
@@ -416,4 +417,64 @@ describe('email channel end to end', () => {
     expect(stored[0].imap_password).not.toContain('imap-secret-value');
     expect(stored[0].smtp_password).toMatch(/^v1:/);
   });
+});
+
+/**
+ * Two app processes on one Redis and one Postgres: each mailbox is watched by
+ * exactly one of them (a lease in the state store); when that node goes away,
+ * the other takes over from the stored cursor and nothing is lost or doubled.
+ */
+describe('email ingestion with two app nodes on Redis', () => {
+  let env: TestEnvironment;
+  let dovecot: DovecotServer;
+  let smtp: SmtpSink;
+  let first: TestApp;
+  let second: TestApp;
+  const open = new Set<TestApp>();
+
+  beforeAll(async () => {
+    [dovecot, smtp, env] = await Promise.all([startDovecot(), startSmtpSink(), createTestEnvironment('redis')]);
+    first = await startTestApp(env);
+    second = await startTestApp(env);
+    open.add(first).add(second);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const app of open) await app.close();
+    await Promise.all([dovecot?.stop(), smtp?.stop()]);
+    await env?.dispose();
+  }, 60_000);
+
+  it('watches a mailbox from one node only, and the other takes over when it stops', async () => {
+    const user = 'shared';
+    await dovecot.addUser(user, 'shared-secret-pw');
+    const queue = await createQueue(first, { channel: 'email' });
+    const created = await first.api.post('/api/mailboxes', {
+      address: 'shared@acd.test',
+      queue: queue.name,
+      imap: { host: '127.0.0.1', port: dovecot.port, secure: false, user, password: 'shared-secret-pw' },
+      smtp: { host: smtp.host, port: smtp.port, secure: false },
+    });
+    expect(created.status).toBe(201);
+    await eventually(async () => (await first.api.get(`/api/mailboxes/${created.body.id}`)).body.status.connected, 10_000, 'connected');
+    const froms = Array.from({ length: 6 }, () => `c-${randomUUID().slice(0, 8)}@client.example`);
+    for (const from of froms.slice(0, 3)) await dovecot.append(user, mail({ from, to: 'shared@acd.test', subject: 'first batch', text: 'hello' }).raw);
+    await eventually(async () => (await first.api.get(`/api/tasks?queue=${queue.id}`)).body.length === 3, 8000, 'first batch');
+    expect(await dovecot.sessionCount(user)).toBe(1);
+
+    // Whichever node holds the lease goes away; the other one picks the mailbox up.
+    const holderIsFirst = (await first.app.get(MailboxRunnerService).watching()).includes(created.body.id);
+    const [gone, survivor] = holderIsFirst ? [first, second] : [second, first];
+    open.delete(gone);
+    await gone.close();
+    for (const from of froms.slice(3)) await dovecot.append(user, mail({ from, to: 'shared@acd.test', subject: 'second batch', text: 'hello again' }).raw);
+    const tasks = await eventually(async () => {
+      const list = (await survivor.api.get(`/api/tasks?queue=${queue.id}`)).body;
+      return list.length >= 6 ? list : null;
+    }, 30_000, 'takeover');
+    expect(tasks.map((t: { attributes: { from: string } }) => t.attributes.from).sort()).toEqual([...froms].sort());
+    expect(await survivor.app.get(MailboxRunnerService).watching()).toContain(created.body.id);
+    await eventually(async () => (await dovecot.sessionCount(user)) === 1, 5000, 'one session');
+    expect(smtp.messages()).toHaveLength(6);
+  }, 60_000);
 });

@@ -186,6 +186,21 @@ describe('reports, quality review and surveys', () => {
     expect((await app.api.post('/api/quality/reviews', { taskId: ids.T4, score: 50 })).status).toBe(404);
     expect((await app.api.post('/api/quality/reviews', { taskId: ids.T5, score: 101 })).status).toBe(400);
     expect((await app.api.get(`/api/quality/reviews?agentId=${B.id}`)).body.map((r: any) => r.id)).toEqual([review.body.id]);
+
+    // A sample reads back with its tasks' agent, queue and latest review in it; the list counts what was reviewed.
+    const read = await app.api.get(`/api/quality/samples/${onlyB.body.id}`);
+    expect(read.status).toBe(200);
+    expect(read.body.tasks).toEqual([
+      expect.objectContaining({ taskId: ids.T5, agentId: B.id, review: expect.objectContaining({ id: review.body.id, score: 85, comment: 'clear' }) }),
+    ]);
+    expect(sample.body.tasks.every((t: any) => t.review === null && t.agentId)).toBe(true);
+    const list = (await app.api.get('/api/quality/samples')).body;
+    expect(list.find((s: any) => s.id === onlyB.body.id)).toMatchObject({ picked: 1, reviewed: 1, requested: 10 });
+    expect(list.find((s: any) => s.id === sample.body.id)).toMatchObject({ picked: 4, reviewed: 0 });
+    expect((await app.api.get('/api/quality/samples/00000000-0000-4000-8000-000000000000')).body).toMatchObject({ code: 'QUALITY_SAMPLE_NOT_FOUND' });
+    // A review names its sample only for a task picked in it.
+    const outside = sample.body.tasks.find((t: any) => t.taskId !== ids.T5)?.taskId ?? ids.T1;
+    expect((await app.api.post('/api/quality/reviews', { taskId: outside, sampleId: onlyB.body.id, score: 70 })).body).toMatchObject({ code: 'QUALITY_TASK_NOT_IN_SAMPLE' });
   });
 
   it('sends a survey after a completed email, records the answer once, and reports it', async () => {

@@ -1,6 +1,7 @@
 import { TelephonySimulator } from '../bench/telephony-sim';
 import { signTelephony } from '../src/channels/voice/telephony-signature';
 import { SocketClient } from './support/agent-client';
+import { ApiClient } from './support/api-client';
 import {
   StoreKind,
   TestApp,
@@ -8,6 +9,7 @@ import {
   availableAgent,
   createAgent,
   createQueue,
+  createTask,
   createTestEnvironment,
   sleep,
   startTestApp,
@@ -245,5 +247,150 @@ describe.each<StoreKind>(['memory', 'redis'])('voice channel end to end (%s stor
     expect(tasks).toHaveLength(report.offered);
     expect(tasks.filter((t) => t.status !== 'completed' && t.status !== 'abandoned')).toEqual([]);
     for (const agent of agents) expect((await app.api.get(`/api/agents/${agent.id}`)).body.load.voice).toBe(0);
+  });
+});
+
+/**
+ * Call control from the agent's call card (`POST /api/calls/:taskId/hold|resume|end`):
+ * the same real telephony simulator receives the signed call.hold / call.resume /
+ * call.hangup webhooks; the history and the customer journey show the hold.
+ */
+describe('call control from the agent’s call card (hold, resume, end)', () => {
+  let env: TestEnvironment;
+  let app: TestApp;
+  let sim: TelephonySimulator;
+  const sockets: SocketClient[] = [];
+  let scenario = 0;
+  const skill = () => `cc${scenario}`;
+  const callId = (name: string) => `cc-${scenario}-${name}-${Date.now()}`;
+
+  /** An agent (socket available) with an answered telephony call in hand. */
+  const agentOnCall = async (name: string, queueSettings: Record<string, unknown> = {}) => {
+    const queue = await createQueue(app, { channel: 'voice', skills: [skill()], offerTimeoutSeconds: 5, wrapUpSeconds: 30, ...queueSettings });
+    const agent = await createAgent(app, { skills: { [skill()]: 5 }, capacity: { voice: 1, chat: 1, email: 0 } });
+    await app.api.patch(`/api/agents/${agent.id}`, { extension: `3${String(scenario).padStart(3, '0')}` });
+    const socket = await availableAgent(app, agent);
+    sockets.push(socket);
+    const id = callId(name);
+    const { body } = await sim.offer(id, { from: `+33 6 55 00 ${String(scenario).padStart(2, '0')} 01`, queue: queue.name });
+    const offer = await socket.next('offer', (o) => o.task.id === body.taskId);
+    expect(await socket.emit('offer:accept', { offerId: offer.offerId })).toMatchObject({ ok: true });
+    await sim.nextAssign((a) => a.payload.callId === id && a.payload.type === 'call.assign');
+    expect((await sim.answer(id)).status).toBe(200);
+    return { agent, socket, queue, callId: id, taskId: body.taskId as string, api: app.api.as(agent.token) };
+  };
+
+  const commands = (id: string) => sim.assigns.filter((a) => a.payload.callId === id).map((a) => a.payload.type);
+
+  beforeAll(async () => {
+    env = await createTestEnvironment('memory');
+    sim = new TelephonySimulator('', SECRET);
+    const webhook = await sim.listen();
+    app = await startTestApp(env, { telephonySecret: SECRET, telephonyWebhookUrl: webhook });
+    sim.baseUrl = app.url;
+  });
+
+  beforeEach(() => {
+    scenario += 1;
+    sim.respondWith(() => 200);
+  });
+
+  afterEach(() => clearFloor(sockets));
+
+  afterAll(async () => {
+    await app?.close();
+    await sim?.close();
+    await env?.dispose();
+  });
+
+  it('holds, resumes and ends a call: signed webhooks out, history recorded, disposition kept, agent in wrap-up', async () => {
+    const call = await agentOnCall('hold');
+    const extension = `3${String(scenario).padStart(3, '0')}`;
+
+    const held = await call.api.post(`/api/calls/${call.taskId}/hold`);
+    expect(held).toMatchObject({ status: 200, body: { telephony: 'sent', task: { id: call.taskId, status: 'assigned', attributes: { heldAt: expect.any(String) } } } });
+    const hold = await sim.nextAssign((a) => a.payload.callId === call.callId && a.payload.type === 'call.hold');
+    expect(hold.validSignature).toBe(true);
+    expect(hold.payload).toEqual({ type: 'call.hold', callId: call.callId, agentId: call.agent.id, extension });
+    // Every screen of the agent follows.
+    const pushed = await call.socket.next('task:updated', (u) => u.task.id === call.taskId && typeof u.task.attributes.heldAt === 'string');
+    expect(pushed.task.status).toBe('assigned');
+    // Twice: a conflict, nothing sent again.
+    expect(await call.api.post(`/api/calls/${call.taskId}/hold`)).toMatchObject({ status: 409, body: { code: 'CALL_ALREADY_HELD' } });
+    expect(commands(call.callId)).toEqual(['call.assign', 'call.hold']);
+
+    const resumed = await call.api.post(`/api/calls/${call.taskId}/resume`);
+    expect(resumed).toMatchObject({ status: 200, body: { telephony: 'sent', task: { attributes: { heldAt: null } } } });
+    expect((await sim.nextAssign((a) => a.payload.callId === call.callId && a.payload.type === 'call.resume')).validSignature).toBe(true);
+    expect(await call.api.post(`/api/calls/${call.taskId}/resume`)).toMatchObject({ status: 409, body: { code: 'CALL_NOT_HELD' } });
+
+    // Held again, then hung up by the agent with a disposition: wrap-up, and the telephony system is told to hang up.
+    expect((await call.api.post(`/api/calls/${call.taskId}/hold`)).status).toBe(200);
+    const ended = await call.api.post(`/api/calls/${call.taskId}/end`, { disposition: 'resolved' });
+    expect(ended).toMatchObject({ status: 200, body: { telephony: 'sent', task: { status: 'wrapping', disposition: 'resolved', attributes: { heldAt: null } } } });
+    const hangup = await sim.nextAssign((a) => a.payload.callId === call.callId && a.payload.type === 'call.hangup');
+    expect(hangup).toMatchObject({ validSignature: true, payload: { agentId: call.agent.id, extension } });
+    expect(commands(call.callId)).toEqual(['call.assign', 'call.hold', 'call.resume', 'call.hold', 'call.hangup']);
+    await call.socket.next('presence', (p) => p.state === 'wrapup');
+    expect((await app.api.get(`/api/agents/${call.agent.id}`)).body).toMatchObject({ presence: { state: 'wrapup' }, load: { voice: 0 } });
+
+    // The telephony system confirms the hang-up: the agent's disposition stays.
+    expect((await sim.end(call.callId)).status).toBe(200);
+    expect((await app.api.get(`/api/tasks/${call.taskId}`)).body).toMatchObject({ status: 'wrapping', disposition: 'resolved' });
+    expect(await call.api.post(`/api/calls/${call.taskId}/end`, { disposition: 'resolved' })).toMatchObject({ status: 409, body: { code: 'CALL_NOT_ACTIVE' } });
+
+    // The journey shows the holds, with how long the first one lasted.
+    const task = (await app.api.get(`/api/tasks/${call.taskId}`)).body;
+    const conversation = (await app.api.get(`/api/conversations/${task.conversationId}`)).body;
+    const journey = (await app.api.get(`/api/customers/${conversation.customer.id}/journey`)).body;
+    const events = journey.contacts.find((c: any) => c.conversationId === task.conversationId).tasks[0].events;
+    expect(events.map((e: any) => e.type)).toEqual(['created', 'offered', 'assigned', 'connected', 'held', 'resumed', 'held', 'completed']);
+    expect(events.find((e: any) => e.type === 'resumed')).toMatchObject({ agentId: call.agent.id, data: { heldSeconds: expect.any(Number) } });
+  });
+
+  it('is only for the agent holding the call, with a valid request (400 / 403 / 404 / 409, nothing changes)', async () => {
+    const call = await agentOnCall('guard');
+    const other = await createAgent(app, { skills: { [skill()]: 5 } });
+    const otherApi = app.api.as(other.token);
+    expect(await otherApi.post(`/api/calls/${call.taskId}/hold`)).toMatchObject({ status: 403, body: { code: 'CALL_NOT_YOURS' } });
+    expect(await otherApi.post(`/api/calls/${call.taskId}/end`, {})).toMatchObject({ status: 403, body: { code: 'CALL_NOT_YOURS' } });
+    // An admin is not the agent on the call either.
+    expect((await app.api.post(`/api/calls/${call.taskId}/hold`)).status).toBe(403);
+    expect((await new ApiClient(app.url).post(`/api/calls/${call.taskId}/hold`)).status).toBe(401);
+
+    expect(await call.api.post('/api/calls/not-a-uuid/hold')).toMatchObject({ status: 400 });
+    expect(await call.api.post(`/api/calls/${call.taskId}/hold`, { music: 'jazz' })).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    expect(await call.api.post(`/api/calls/${call.taskId}/end`, { disposition: 5 })).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
+    expect(await call.api.post(`/api/calls/${call.taskId}/end`, { disposition: '' })).toMatchObject({ status: 400 });
+    expect(await call.api.post(`/api/calls/${call.taskId}/end`, { disposition: 'x'.repeat(201) })).toMatchObject({ status: 400 });
+    expect(await call.api.post(`/api/calls/00000000-0000-4000-8000-000000000000/hold`)).toMatchObject({ status: 404, body: { code: 'CALL_NOT_FOUND' } });
+
+    // Not a call: a chat the agent holds.
+    const chatQueue = await createQueue(app, { channel: 'chat', skills: [skill()] });
+    const chat = await createTask(app, { channel: 'chat', queue: chatQueue.name });
+    expect(await call.api.post(`/api/calls/${chat.id}/hold`)).toMatchObject({ status: 400, body: { code: 'CALL_NOT_A_CALL' } });
+
+    expect((await app.api.get(`/api/tasks/${call.taskId}`)).body).toMatchObject({ status: 'assigned', agentId: call.agent.id });
+    expect((await app.api.get(`/api/tasks/${call.taskId}`)).body.attributes.heldAt).toBeUndefined();
+    expect(commands(call.callId)).toEqual(['call.assign']);
+    expect((await call.api.post(`/api/calls/${call.taskId}/end`)).body).toMatchObject({ task: { status: 'wrapping', disposition: null } });
+  });
+
+  it('undoes a hold the telephony system refuses (503), and still ends a call whose hang-up it refuses', async () => {
+    const call = await agentOnCall('refused', { wrapUpSeconds: 0 });
+    sim.respondWith((command) => (command.payload.type === 'call.assign' ? 200 : 400));
+    expect(await call.api.post(`/api/calls/${call.taskId}/hold`)).toMatchObject({ status: 503, body: { code: 'TELEPHONY_UNREACHABLE' } });
+    const task = (await app.api.get(`/api/tasks/${call.taskId}`)).body;
+    expect(task).toMatchObject({ status: 'assigned', attributes: { heldAt: null } });
+    expect(await call.api.post(`/api/calls/${call.taskId}/resume`)).toMatchObject({ status: 409, body: { code: 'CALL_NOT_HELD' } });
+
+    const ended = await call.api.post(`/api/calls/${call.taskId}/end`, { disposition: 'follow-up' });
+    expect(ended).toMatchObject({ status: 200, body: { telephony: 'failed', task: { status: 'completed', disposition: 'follow-up' } } });
+    expect((await app.api.get(`/api/agents/${call.agent.id}`)).body).toMatchObject({ presence: { state: 'available' }, load: { voice: 0 } });
+    const history = (await app.api.get(`/api/conversations/${task.conversationId}`)).body;
+    const journey = (await app.api.get(`/api/customers/${history.customer.id}/journey`)).body;
+    const events = journey.contacts.find((c: any) => c.conversationId === task.conversationId).tasks[0].events.map((e: any) => e.type);
+    expect(events).not.toContain('held');
+    await sim.end(call.callId);
   });
 });

@@ -16,6 +16,15 @@ export interface MessageView {
   inReplyTo: string | null;
   authorAgentId: string | null;
   at: string;
+  /** Email attachments kept with the message (download: GET /api/email/attachments/:id). */
+  attachments?: AttachmentView[];
+}
+
+export interface AttachmentView {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
 }
 
 export interface ConversationView {

@@ -95,6 +95,20 @@ export class ConversationsService {
     return conversation;
   }
 
+  /** Adds the attachment list (metadata only) to email messages that have attachments. */
+  private async attachAttachments(messages: MessageView[]): Promise<void> {
+    const ids = messages.filter((message) => message.channel === 'email').map((message) => message.id);
+    if (ids.length === 0) return;
+    const rows: Array<{ id: string; message_id: string; filename: string; content_type: string; size: number }> = await this.messages.query(
+      `SELECT id, message_id, filename, content_type, size FROM email_attachments WHERE message_id = ANY($1) ORDER BY created_at, id`,
+      [ids],
+    );
+    for (const message of messages) {
+      const own = rows.filter((row) => row.message_id === message.id);
+      if (own.length) message.attachments = own.map((row) => ({ id: row.id, filename: row.filename, contentType: row.content_type, size: row.size }));
+    }
+  }
+
   /** `GET /api/conversations/:id`: the conversation with its customer, every message and every task. */
   async view(id: string): Promise<ConversationView> {
     const conversation = await this.entity(id);
@@ -103,6 +117,7 @@ export class ConversationsService {
       this.transcript(id),
       this.tasks.find({ where: { conversationId: id }, order: { createdAt: 'ASC' } }),
     ]);
+    await this.attachAttachments(messages);
     return {
       id: conversation.id,
       ref: conversation.ref,

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../auth/auth-user';
 import { CurrentUser } from '../auth/current-user.decorator';
 import { Roles } from '../auth/roles.decorator';
-import { CreateReviewDto, CreateSampleDto, ListReviewsQueryDto } from './quality.dto';
-import { QualityReviewView, QualitySampleView, QualityService } from './quality.service';
+import { CreateReviewDto, CreateSampleDto, ListReviewsQueryDto, ListSamplesQueryDto } from './quality.dto';
+import { QualityService } from './quality.service';
+import { QualityReviewView, QualitySampleSummary, QualitySampleView } from './quality.view';
 
 @ApiTags('quality')
 @ApiBearerAuth()
@@ -17,6 +18,18 @@ export class QualityController {
   @ApiOperation({ summary: 'Pick N handled tasks of a period at random for review' })
   sample(@Body() dto: CreateSampleDto, @CurrentUser() user: AuthUser): Promise<QualitySampleView> {
     return this.quality.sample(dto, user.id);
+  }
+
+  @Get('samples')
+  @ApiOperation({ summary: 'The latest samples, with how many of their tasks were reviewed' })
+  samples(@Query() query: ListSamplesQueryDto): Promise<QualitySampleSummary[]> {
+    return this.quality.listSamples(query);
+  }
+
+  @Get('samples/:id')
+  @ApiOperation({ summary: 'One sample: each task with its agent, queue, outcome and latest review in the sample' })
+  getSample(@Param('id', ParseUUIDPipe) id: string): Promise<QualitySampleView> {
+    return this.quality.getSample(id);
   }
 
   @Post('reviews')

@@ -17,6 +17,9 @@ export const TASK_EVENT_TYPES = [
   'requeued',
   // The telephony system confirmed the call is connected to the agent (call.answered).
   'connected',
+  // The agent put the call on hold / took it back (src/channels/voice/call-control.service.ts).
+  'held',
+  'resumed',
 ] as const;
 export type TaskEventType = (typeof TASK_EVENT_TYPES)[number];
 

@@ -31,6 +31,33 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true, animations: 'disabled' });
 }
 
+/**
+ * Several pages side by side in one picture (e.g. two agents working at the
+ * same time), each under its caption: the pages are captured, then laid out
+ * in a page of their own and captured again. Only with UPDATE_SCREENSHOTS=1.
+ */
+export async function screenshotSideBySide(browser: Browser, name: string, shots: Array<{ page: Page; caption: string }>): Promise<void> {
+  if (!UPDATE_SCREENSHOTS) return;
+  const images = await Promise.all(shots.map(async ({ page }) => (await page.screenshot({ animations: 'disabled' })).toString('base64')));
+  const context = await browser.newContext({ viewport: { width: 800, height: 600 }, deviceScaleFactor: 1 });
+  try {
+    const page = await context.newPage();
+    const figures = shots
+      .map(({ caption }, i) => `<figure><figcaption>${caption.replace(/[<&]/g, '')}</figcaption><img src="data:image/png;base64,${images[i]}"></figure>`)
+      .join('');
+    await page.setContent(
+      `<!doctype html><html><body style="margin:0;padding:12px;display:inline-flex;gap:12px;background:#14233a">` +
+        `<style>figure{margin:0}figcaption{color:#fff;font:600 15px system-ui,sans-serif;padding:0 0 6px}img{display:block;border-radius:6px}</style>` +
+        `${figures}</body></html>`,
+    );
+    await page.locator('img').last().evaluate((img) => (img as unknown as { decode(): Promise<void> }).decode());
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  } finally {
+    await context.close();
+  }
+}
+
 /** A signed-in page in its own browser context (own sessionStorage and language), in English. */
 export async function signIn(browser: Browser, baseUrl: string, email: string, password: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 860 }, locale: 'en-US', deviceScaleFactor: 1 });
@@ -57,5 +84,9 @@ export async function eventually(check: () => Promise<true | string>, timeoutMs 
   }
   throw new Error(`condition not met within ${timeoutMs} ms: ${last}`);
 }
+
+/** Has `locator` the keyboard focus (inside its shadow root, where the client's components render)? */
+export const isFocused = (locator: Locator): Promise<boolean> =>
+  locator.evaluate((el) => (el.getRootNode() as unknown as { activeElement: unknown }).activeElement === el);
 
 export const text = async (locator: Locator): Promise<string> => ((await locator.textContent()) ?? '').trim();

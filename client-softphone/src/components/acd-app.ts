@@ -11,13 +11,16 @@ import './acd-login';
 import './agent/acd-agent-view';
 import './supervisor/acd-wallboard';
 import './supervisor/acd-reports';
+import './supervisor/acd-quality';
+import { customerJourneys } from '../lib/customer-journeys';
 
-type View = 'agent' | 'wallboard' | 'reports';
+const VIEWS = ['agent', 'wallboard', 'quality', 'reports'] as const;
+type View = (typeof VIEWS)[number];
 
 /**
  * The shell: sign-in, then the views the user's role allows (agents: the
- * softphone; supervisors and admins: the wallboard and reports as well — they
- * are agents too). The view is in the URL hash (#/wallboard) so it can be
+ * softphone; supervisors and admins: the wallboard, quality review and
+ * reports as well — they are agents too). The view is in the URL hash (#/wallboard) so it can be
  * bookmarked; sockets connect when their view is first opened.
  */
 @customElement('acd-app')
@@ -69,7 +72,7 @@ export class AcdApp extends AcdElement {
         <h1>${t('app.title')}</h1>
         ${supervisor
           ? html`<nav aria-label=${t('app.nav')}>
-              ${(['agent', 'wallboard', 'reports'] as const).map(
+              ${VIEWS.map(
                 (name) => html`<a href="#/${name}" aria-current=${view === name ? 'page' : 'false'}>${t(`app.view.${name}` as MessageKey)}</a>`,
               )}
             </nav>`
@@ -93,7 +96,9 @@ export class AcdApp extends AcdElement {
           ? html`<acd-agent-view></acd-agent-view>`
           : view === 'wallboard'
             ? html`<acd-wallboard></acd-wallboard>`
-            : html`<acd-reports></acd-reports>`}
+            : view === 'quality'
+              ? html`<acd-quality></acd-quality>`
+              : html`<acd-reports></acd-reports>`}
       </main>
     `;
   }
@@ -115,7 +120,8 @@ export class AcdApp extends AcdElement {
       this.connectedAgent = token;
       agentSession.connect(token);
     }
-    if (view === 'wallboard' && this.connectedSupervisor !== token) {
+    // Every supervisor view shows the supervisor socket's connection in the header (and the wallboard keeps its state warm).
+    if (view !== 'agent' && this.connectedSupervisor !== token) {
       this.connectedSupervisor = token;
       supervisorSession.connect(token);
     }
@@ -123,12 +129,13 @@ export class AcdApp extends AcdElement {
 
   private readHash(): void {
     const name = location.hash.replace(/^#\/?/, '');
-    this.hashView = name === 'agent' || name === 'wallboard' || name === 'reports' ? name : null;
+    this.hashView = (VIEWS as readonly string[]).includes(name) ? (name as View) : null;
   }
 
   private logout(): void {
     agentSession.disconnect();
     supervisorSession.disconnect();
+    customerJourneys.clear();
     this.connectedAgent = null;
     this.connectedSupervisor = null;
     auth.logout();

@@ -1,5 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
-import type { Ack, AgentClientEvents, AgentServerEvents, ChatLine, PresenceState, PresenceView, TaskView } from './contract';
+import { api, ApiError } from './api';
+import type { Ack, AgentClientEvents, AgentServerEvents, CallControlResult, ChatLine, PresenceState, PresenceView, TaskView } from './contract';
+import type { MessageKey } from './i18n';
 import { Store } from './store';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline';
@@ -13,7 +15,10 @@ export interface RingingOffer {
 
 export interface Notice {
   kind: 'info' | 'error';
+  /** The server's message (already readable, not translated). */
   text: string;
+  /** Shown instead of `text`, translated, when set. */
+  key?: MessageKey;
   /** Untranslated detail (a reason code, an error code). */
   detail?: string;
 }
@@ -73,7 +78,7 @@ export class AgentSession extends Store {
       this.changed();
     });
     socket.on('offer:revoked', ({ offerId, reason }) => {
-      if (this.offers.delete(offerId)) this.notice = { kind: 'info', text: 'offer.revoked', detail: reason };
+      if (this.offers.delete(offerId)) this.notice = { kind: 'info', text: reason, key: 'offer.revoked', detail: reason };
       this.changed();
     });
     socket.on('task:assigned', ({ task }) => this.upsertTask(task, true));
@@ -138,6 +143,20 @@ export class AgentSession extends Store {
     });
   }
 
+  /** Call control (`POST /api/calls/:taskId/hold|resume|end`): the answer's task replaces ours; a refusal becomes a notice. */
+  hold(taskId: string): Promise<boolean> {
+    return this.callControl(taskId, 'hold', {});
+  }
+
+  resume(taskId: string): Promise<boolean> {
+    return this.callControl(taskId, 'resume', {});
+  }
+
+  /** Hangs up: the task completes with the disposition (wrap-up as its queue says). */
+  endCall(taskId: string, disposition?: string): Promise<boolean> {
+    return this.callControl(taskId, 'end', disposition ? { disposition } : {});
+  }
+
   select(taskId: string): void {
     this.activeTaskId = taskId;
     this.changed();
@@ -155,6 +174,21 @@ export class AgentSession extends Store {
   dismissNotice(): void {
     this.notice = null;
     this.changed();
+  }
+
+  private async callControl(taskId: string, action: 'hold' | 'resume' | 'end', body: object): Promise<boolean> {
+    try {
+      const result = await api<CallControlResult>('POST', `/api/calls/${encodeURIComponent(taskId)}/${action}`, body);
+      this.upsertTask(result.task, false);
+      // Ended here, but the telephony system was not told: the agent should know the line may still be up.
+      if (result.telephony === 'failed') this.notice = { kind: 'error', text: 'call.hangupFailed', key: 'call.hangupFailed' };
+      this.changed();
+      return true;
+    } catch (error) {
+      this.notice = { kind: 'error', text: error instanceof Error ? error.message : String(error), detail: error instanceof ApiError ? (error.code ?? String(error.status)) : undefined };
+      this.changed();
+      return false;
+    }
   }
 
   private addChatLine(taskId: string, line: ChatLine): void {

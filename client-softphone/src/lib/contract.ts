@@ -20,6 +20,8 @@ export type { PresenceState } from '../../../src/presence/presence-state';
 export type { TaskStatus } from '../../../src/tasks/task-status';
 export type { BlendingPolicy } from '../../../src/blending/blending-policy';
 export type { RealtimeStats } from '../../../src/stats/realtime-stats';
+export type { CallControlResult, TelephonyOutcome } from '../../../src/channels/voice/call-control.view';
+export type { QualityReviewView, QualitySampleSummary, QualitySampleView, SampledTask } from '../../../src/quality/quality.view';
 
 /** Mirrors NO_ANSWER_REASON in src/presence/presence-state.ts (a value, so not importable type-only). */
 export const NO_ANSWER_REASON = 'no-answer';
@@ -61,3 +63,34 @@ export const hasRole = (role: Role, minimum: Role): boolean => {
   const rank: Record<Role, number> = { agent: 0, supervisor: 1, admin: 2 };
   return rank[role] >= rank[minimum];
 };
+
+/** `GET /api/customers/:id/journey` (src/customers/customer-journey.service.ts). */
+export interface CustomerJourney {
+  customer: { id: string; name: string | null; email: string | null; phone: string | null; vip: boolean; createdAt: string };
+  contacts: JourneyContact[];
+}
+
+export interface JourneyContact {
+  conversationId: string;
+  ref: string;
+  channel: import('../../../src/tasks/channel').Channel;
+  subject: string | null;
+  status: string;
+  startedAt: string;
+  messageCount: number;
+  handledBy: Array<{ agentId: string; name: string | null }>;
+  outcome: { status: string; disposition: string | null } | null;
+  tasks: Array<{
+    id: string;
+    channel: string;
+    queue: string | null;
+    status: string;
+    agentId: string | null;
+    agentName: string | null;
+    createdAt: string;
+    assignedAt: string | null;
+    completedAt: string | null;
+    disposition: string | null;
+    events: Array<{ type: string; at: string; agentId: string | null; data: Record<string, unknown> }>;
+  }>;
+}

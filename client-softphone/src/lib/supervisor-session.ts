@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { api, isMissing } from './api';
-import type { AgentRecord, BlendingPolicy, PresenceState, QueueRecord, SupervisorAgentView, SupervisorServerEvents, TaskView } from './contract';
+import type { AgentRecord, BlendingPolicy, PresenceState, QueueRecord, RealtimeStats, SupervisorAgentView, SupervisorServerEvents, TaskView } from './contract';
 import type { ConnectionState } from './agent-session';
 import { Store } from './store';
 
@@ -9,16 +9,22 @@ type SupervisorSocket = Socket<SupervisorServerEvents, Record<string, never>>;
 /** Live queue row: the API's figures plus when they were read (the longest wait keeps ticking on screen). */
 export interface QueueRow extends QueueRecord {
   readAt: number;
+  /** Handled today (wrap-up or completed), from the real-time statistics. */
+  handled?: number;
 }
 
 const REFRESH_DELAY_MS = 300;
 
 /**
  * The wallboard's state: agents and queues from the API, then kept live by the
- * /supervisor socket (`agent`, `queue`, `blending`). A `queue` event carries
- * only the waiting count, so the queue's other live figures (longest wait,
- * service level, free agents) are re-read from `GET /api/queues/:id`, at most
- * once per burst. Open tasks are re-read the same way.
+ * /supervisor socket (`agent`, `queue`, `blending`, `stats`). A `queue` event
+ * carries only the waiting count, so the queue's other live figures (longest
+ * wait, service level, free agents) are re-read from `GET /api/queues/:id`, at
+ * most once per burst. Open tasks are re-read the same way. The real-time
+ * statistics (agents by state, occupancy, blending lull, handled and
+ * abandoned today) come with `stats`, which the server pushes on task and
+ * routing changes; a presence change alone does not push it, so an `agent`
+ * event also re-reads `GET /api/stats/realtime` with the burst.
  */
 export class SupervisorSession extends Store {
   connection: ConnectionState = 'connecting';
@@ -27,12 +33,15 @@ export class SupervisorSession extends Store {
   tasks: TaskView[] = [];
   /** null while unknown, 'missing' when the server has no blending endpoint yet. */
   blending: BlendingPolicy | 'missing' | null = null;
+  /** The latest real-time statistics; null until read (or when the server has none). */
+  stats: RealtimeStats | null = null;
   private socket: SupervisorSocket | null = null;
   private readonly staleQueues = new Set<string>();
   private refreshTimer: number | null = null;
   private tasksStale = false;
   /** An agent changed: every queue's free-agent count may have changed, re-read them all at once. */
   private allQueuesStale = false;
+  private statsStale = false;
 
   connect(token: string): void {
     this.disconnect();
@@ -52,6 +61,7 @@ export class SupervisorSession extends Store {
       this.agents.set(view.id, { ...known, ...view, name: view.name || known?.name || '' });
       this.tasksStale = true;
       this.allQueuesStale = true;
+      this.statsStale = true;
       this.schedule();
       this.changed();
     });
@@ -64,13 +74,7 @@ export class SupervisorSession extends Store {
       this.changed();
     });
     // Abandoned calls are not in GET /api/queues: take them from the live statistics push.
-    socket.on('stats', (stats) => {
-      for (const figures of stats.queues ?? []) {
-        const known = this.queues.get(figures.id);
-        if (known) this.queues.set(figures.id, { ...known, abandoned: figures.abandonedToday });
-      }
-      this.changed();
-    });
+    socket.on('stats', (stats) => this.takeStats(stats));
     socket.on('blending', (policy) => {
       this.blending = { ...(typeof this.blending === 'object' ? this.blending : {}), ...(policy as Partial<BlendingPolicy>) } as BlendingPolicy;
       this.changed();
@@ -91,8 +95,28 @@ export class SupervisorSession extends Store {
     agents.forEach((agent) => this.agents.set(agent.id, agent));
     this.queues.clear();
     queues.forEach((queue) => this.queues.set(queue.id, { ...queue, readAt: now }));
+    if (this.stats) this.takeStats(this.stats);
     this.changed();
-    await Promise.all([this.loadTasks(), this.loadBlending()]);
+    await Promise.all([this.loadTasks(), this.loadBlending(), this.loadStats()]);
+  }
+
+  async loadStats(): Promise<void> {
+    try {
+      this.takeStats(await api<RealtimeStats>('GET', '/api/stats/realtime'));
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+  }
+
+  /** Keeps the statistics and copies the per-queue figures that `GET /api/queues` does not carry (handled, abandoned today). */
+  private takeStats(stats: RealtimeStats): void {
+    if (this.stats && stats.at < this.stats.at) return;
+    this.stats = stats;
+    for (const figures of stats.queues ?? []) {
+      const known = this.queues.get(figures.id);
+      if (known) this.queues.set(figures.id, { ...known, abandoned: figures.abandonedToday, handled: figures.handledToday });
+    }
+    this.changed();
   }
 
   async loadTasks(): Promise<void> {
@@ -145,7 +169,15 @@ export class SupervisorSession extends Store {
     this.allQueuesStale = false;
     const queues = all ? await api<QueueRecord[]>('GET', '/api/queues') : await Promise.all(ids.map((id) => api<QueueRecord>('GET', `/api/queues/${id}`)));
     const now = Date.now();
-    queues.forEach((queue) => this.queues.set(queue.id, { ...queue, readAt: now }));
+    // A re-read queue keeps the statistics' figures until the next push.
+    queues.forEach((queue) => {
+      const known = this.queues.get(queue.id);
+      this.queues.set(queue.id, { ...queue, readAt: now, abandoned: known?.abandoned, handled: known?.handled });
+    });
+    if (this.statsStale) {
+      this.statsStale = false;
+      await this.loadStats();
+    }
     if (this.tasksStale) {
       this.tasksStale = false;
       await this.loadTasks();

@@ -17,5 +17,11 @@ export function priorityReasonsOf(task: TaskView): string[] {
   return Array.isArray(reasons) ? reasons.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))) : [];
 }
 
+/** Disposition codes the agent picks when completing a task (translated as `disposition.<code>`). */
+export const DISPOSITIONS = ['resolved', 'follow-up', 'escalated', 'no-action', 'wrong-queue'] as const;
+
+/** When a call was put on hold (`attributes.heldAt`, set by the voice channel), null while it is not. */
+export const heldAtOf = (task: TaskView): string | null => text(task.attributes.heldAt);
+
 /** A short title for a tab or a banner. */
 export const titleOf = (task: TaskView): string => subjectOf(task) ?? customerOf(task) ?? fromOf(task) ?? task.queue ?? task.id.slice(0, 8);

@@ -13,6 +13,7 @@ export enum EmailExceptionCode {
   REPLY_NOT_PENDING = 'REPLY_NOT_PENDING',
   NOT_YOUR_CONVERSATION = 'NOT_YOUR_CONVERSATION',
   EMPTY_REPLY = 'EMPTY_REPLY',
+  ATTACHMENT_NOT_FOUND = 'ATTACHMENT_NOT_FOUND',
 }
 
 const KIND: Record<EmailExceptionCode, AcdErrorKind> = {
@@ -28,6 +29,7 @@ const KIND: Record<EmailExceptionCode, AcdErrorKind> = {
   [EmailExceptionCode.REPLY_NOT_PENDING]: AcdErrorKind.Conflict,
   [EmailExceptionCode.NOT_YOUR_CONVERSATION]: AcdErrorKind.Forbidden,
   [EmailExceptionCode.EMPTY_REPLY]: AcdErrorKind.BadRequest,
+  [EmailExceptionCode.ATTACHMENT_NOT_FOUND]: AcdErrorKind.NotFound,
 };
 
 export class EmailException extends AcdException {

@@ -12,6 +12,7 @@ import { TaskEntity } from '../../tasks/task.entity';
 import { TemplatesModule } from '../../templates/templates.module';
 import { EmailAnalysisModule } from './analysis/email-analysis.module';
 import { AnswerEtaService } from './answer-eta.service';
+import { AttachmentsController } from './attachments.controller';
 import { AutoRepliesModule } from './auto-replies/auto-replies.module';
 import { EmailAcknowledger } from './email-acknowledger.service';
 import { EmailAttachmentEntity } from './email-attachment.entity';
@@ -56,7 +57,7 @@ import { secretBoxProvider } from './secret-box.provider';
     EmailAnalysisModule,
     AutoRepliesModule,
   ],
-  controllers: [MailboxesController, RepliesController],
+  controllers: [MailboxesController, RepliesController, AttachmentsController],
   providers: [
     secretBoxProvider,
     MailboxesService,

@@ -53,6 +53,11 @@ export class MailboxRunnerService implements OnApplicationBootstrap, OnModuleDes
     await Promise.all([...this.running.keys()].map((id) => this.stop(id)));
   }
 
+  /** Mailboxes this node is watching now (it holds their lease and runs their watcher). */
+  watching(): string[] {
+    return [...this.running.entries()].filter(([, entry]) => entry.watcher !== null).map(([id]) => id);
+  }
+
   /** Starts competing for a mailbox, restarts its watcher with new settings, or lets it go. */
   private async reconsider(id: string): Promise<void> {
     if (this.closing) return;

@@ -6,19 +6,33 @@ import { telephonyHeaders } from './telephony-signature';
 export const WEBHOOK_RETRY_DELAYS_MS = [250, 1000, 3000];
 const REQUEST_TIMEOUT_MS = 3000;
 
-export interface CallAssignPayload {
-  type: 'call.assign';
+/**
+ * What the ACD asks of the telephony system: connect a call to an agent's
+ * extension (`call.assign`, on accept), or, from the agent's call card, put it
+ * on hold, take it back, hang it up.
+ */
+export const TELEPHONY_COMMAND_TYPES = ['call.assign', 'call.hold', 'call.resume', 'call.hangup'] as const;
+export type TelephonyCommandType = (typeof TELEPHONY_COMMAND_TYPES)[number];
+
+export interface TelephonyCommand {
+  type: TelephonyCommandType;
   callId: string;
   agentId: string;
   extension: string | null;
 }
 
+export interface CallAssignPayload extends TelephonyCommand {
+  type: 'call.assign';
+}
+
 /**
- * Tells the telephony system where to connect a call: a POST to
+ * Tells the telephony system what to do with a call (connect it, hold,
+ * resume, hang up — see TelephonyCommand): a POST to
  * TELEPHONY_WEBHOOK_URL signed like the events it sends us (X-Timestamp,
  * X-Signature), re-signed and retried with backoff on a network error, a
  * timeout, a 5xx, 408 or 429. A 4xx answer is final. If every attempt
- * fails, the connect timer (CallConnectService) re-queues the call.
+ * fails: for call.assign the connect timer (CallConnectService) re-queues the
+ * call; for the call-control commands the caller decides (CallControlService).
  */
 @Injectable()
 export class TelephonyWebhookClient implements OnModuleDestroy {
@@ -33,7 +47,7 @@ export class TelephonyWebhookClient implements OnModuleDestroy {
   }
 
   /** True once the telephony system answered 2xx. */
-  async send(payload: CallAssignPayload): Promise<boolean> {
+  async send(payload: TelephonyCommand): Promise<boolean> {
     const url = this.config.telephonyWebhookUrl;
     const secret = this.config.telephonySecret;
     if (!url || !secret) return false;

@@ -10,6 +10,13 @@ export enum VoiceExceptionCode {
   ROUTE_NOT_FOUND = 'CALL_ROUTE_NOT_FOUND',
   ROUTE_TAKEN = 'CALL_ROUTE_TAKEN',
   BAD_NUMBER = 'CALL_ROUTE_BAD_NUMBER',
+  CALL_NOT_FOUND = 'CALL_NOT_FOUND',
+  NOT_A_CALL = 'CALL_NOT_A_CALL',
+  CALL_NOT_YOURS = 'CALL_NOT_YOURS',
+  CALL_NOT_ACTIVE = 'CALL_NOT_ACTIVE',
+  CALL_ALREADY_HELD = 'CALL_ALREADY_HELD',
+  CALL_NOT_HELD = 'CALL_NOT_HELD',
+  TELEPHONY_UNREACHABLE = 'TELEPHONY_UNREACHABLE',
 }
 
 const KIND: Record<VoiceExceptionCode, AcdErrorKind> = {
@@ -22,6 +29,13 @@ const KIND: Record<VoiceExceptionCode, AcdErrorKind> = {
   [VoiceExceptionCode.ROUTE_NOT_FOUND]: AcdErrorKind.NotFound,
   [VoiceExceptionCode.ROUTE_TAKEN]: AcdErrorKind.Conflict,
   [VoiceExceptionCode.BAD_NUMBER]: AcdErrorKind.BadRequest,
+  [VoiceExceptionCode.CALL_NOT_FOUND]: AcdErrorKind.NotFound,
+  [VoiceExceptionCode.NOT_A_CALL]: AcdErrorKind.BadRequest,
+  [VoiceExceptionCode.CALL_NOT_YOURS]: AcdErrorKind.Forbidden,
+  [VoiceExceptionCode.CALL_NOT_ACTIVE]: AcdErrorKind.Conflict,
+  [VoiceExceptionCode.CALL_ALREADY_HELD]: AcdErrorKind.Conflict,
+  [VoiceExceptionCode.CALL_NOT_HELD]: AcdErrorKind.Conflict,
+  [VoiceExceptionCode.TELEPHONY_UNREACHABLE]: AcdErrorKind.Unavailable,
 };
 
 export class VoiceException extends AcdException {

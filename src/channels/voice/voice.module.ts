@@ -5,6 +5,8 @@ import { CustomersModule } from '../../customers/customers.module';
 import { RoutingModule } from '../../routing/routing.module';
 import { TaskEntity } from '../../tasks/task.entity';
 import { CallConnectService } from './call-connect.service';
+import { CallControlController } from './call-control.controller';
+import { CallControlService } from './call-control.service';
 import { CallRouteEntity } from './call-route.entity';
 import { CallRoutesController } from './call-routes.controller';
 import { CallRoutesService } from './call-routes.service';
@@ -14,7 +16,7 @@ import { TelephonySignatureGuard } from './telephony-signature.guard';
 import { TelephonyWebhookClient } from './telephony-webhook.client';
 import { VoiceService } from './voice.service';
 
-/** The voice channel: signed telephony events in, signed call.assign out, call routes. */
+/** The voice channel: signed telephony events in, signed call.assign / hold / resume / hangup out, call routes, call control. */
 @Module({
   imports: [
     TypeOrmModule.forFeature([TelephonyEventEntity, CallRouteEntity, TaskEntity]),
@@ -22,7 +24,7 @@ import { VoiceService } from './voice.service';
     CustomersModule,
     ConversationsModule,
   ],
-  controllers: [TelephonyController, CallRoutesController],
-  providers: [VoiceService, CallRoutesService, CallConnectService, TelephonyWebhookClient, TelephonySignatureGuard],
+  controllers: [TelephonyController, CallRoutesController, CallControlController],
+  providers: [VoiceService, CallRoutesService, CallConnectService, CallControlService, TelephonyWebhookClient, TelephonySignatureGuard],
 })
 export class VoiceModule {}

@@ -34,8 +34,8 @@ export class AcdAgentView extends AcdElement {
       ${notice
         ? html`<div class="card notice ${notice.kind}" role=${notice.kind === 'error' ? 'alert' : 'status'} data-testid="notice">
             <span
-              >${notice.text === 'offer.revoked'
-                ? t('offer.revoked', { reason: tOr(`reason.${notice.detail}`, notice.detail ?? '') })
+              >${notice.key
+                ? t(notice.key, { reason: tOr(`reason.${notice.detail}`, notice.detail ?? '') })
                 : `${notice.text}${notice.detail ? ` (${notice.detail})` : ''}`}</span
             >
             <button type="button" aria-label="OK" @click=${() => agentSession.dismissNotice()}>OK</button>

@@ -3,23 +3,26 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { agentSession } from '../../lib/agent-session';
 import type { TaskView } from '../../lib/contract';
 import { formatDuration, t, type MessageKey } from '../../lib/i18n';
-import { AcdElement, ClockController, clock } from '../../lib/store';
-import { titleOf } from '../../lib/task-fields';
+import { customerJourneys, taskTitle } from '../../lib/customer-journeys';
+import { AcdElement, ClockController, StoreController, clock } from '../../lib/store';
+import { DISPOSITIONS } from '../../lib/task-fields';
 import { channelIcon, shared } from '../styles';
 import '../channels/acd-email-thread';
 import '../channels/acd-chat-thread';
 import '../channels/acd-call-card';
 import '../channels/acd-customer-journey';
 
-export const DISPOSITIONS = ['resolved', 'follow-up', 'escalated', 'no-action', 'wrong-queue'] as const;
-
-/** Attributes already shown by a channel component, left out of the generic list. */
-const SHOWN = new Set(['html', 'text', 'firstMessage', 'to', 'subject', 'from', 'caller', 'messages', 'attachments', 'priorityReasons', 'customer', 'customerName']);
+/** Attributes already shown by a channel component (or the journey), left out of the generic list. */
+const SHOWN = new Set([
+  'html', 'text', 'firstMessage', 'to', 'subject', 'from', 'caller', 'messages', 'attachments', 'priorityReasons',
+  'customer', 'customerName', 'customerId', 'heldAt', 'vip', 'callId', 'sessionId', 'source',
+]);
 
 /**
  * One task: the channel's own view on the left (email thread, chat thread,
- * call card — extension points filled as the channels land), the customer
- * journey, details and the completion form on the right.
+ * call card), the completion form (disposition and notes; for a call the call
+ * card's End button completes it), the customer journey and the details on
+ * the right.
  */
 @customElement('acd-task-panel')
 export class AcdTaskPanel extends AcdElement {
@@ -49,6 +52,7 @@ export class AcdTaskPanel extends AcdElement {
   constructor() {
     super();
     new ClockController(this);
+    new StoreController(this, [customerJourneys]);
   }
 
   override render() {
@@ -57,7 +61,7 @@ export class AcdTaskPanel extends AcdElement {
     return html`
       <header>
         <span class="badge ${task.channel}">${channelIcon(task.channel)} ${t(`channel.${task.channel}` as MessageKey)}</span>
-        <h2>${titleOf(task)}</h2>
+        <h2>${taskTitle(task)}</h2>
         <span class="badge status-${task.status}" data-testid="task-status" data-status=${task.status}>${t(`task.status.${task.status}` as MessageKey)}</span>
         <span class="muted">${t('task.queue')}: ${task.queue ?? task.queueId} · ${t('task.priority')}: ${task.priority}</span>
         ${since && task.status === 'assigned' ? html`<span class="muted">${t('task.since', { duration: since })}</span>` : nothing}
@@ -83,6 +87,13 @@ export class AcdTaskPanel extends AcdElement {
   }
 
   private renderActions(task: TaskView) {
+    if (task.status === 'assigned' && task.channel === 'voice') {
+      // The call card holds the disposition and the End button: hanging up completes the call.
+      return html`<div class="card">
+        ${this.notesField(task)}
+        <p class="muted">${t('call.endHint')}</p>
+      </div>`;
+    }
     if (task.status === 'assigned') {
       return html`<form class="card" @submit=${this.complete} aria-label=${t('task.complete')}>
         <label

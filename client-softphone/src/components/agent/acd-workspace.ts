@@ -3,8 +3,8 @@ import { customElement } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { agentSession } from '../../lib/agent-session';
 import { t, type MessageKey } from '../../lib/i18n';
+import { customerJourneys, taskTitle } from '../../lib/customer-journeys';
 import { AcdElement, StoreController } from '../../lib/store';
-import { titleOf } from '../../lib/task-fields';
 import { channelIcon, shared } from '../styles';
 import './acd-task-panel';
 
@@ -34,7 +34,7 @@ export class AcdWorkspace extends AcdElement {
 
   constructor() {
     super();
-    new StoreController(this, [agentSession]);
+    new StoreController(this, [agentSession, customerJourneys]);
   }
 
   override render() {
@@ -58,7 +58,7 @@ export class AcdWorkspace extends AcdElement {
             @click=${() => agentSession.select(task.id)}
           >
             <span class="badge ${task.channel}" aria-label=${t(`channel.${task.channel}` as MessageKey)}>${channelIcon(task.channel)}</span>
-            <span class="title">${titleOf(task)}</span>
+            <span class="title">${taskTitle(task)}</span>
           </button>`,
         )}
       </div>

@@ -9,7 +9,7 @@ import { shared } from '../styles';
 import './acd-safe-html';
 
 /** A message of `GET /api/conversations/:id` (DESIGN.md). */
-interface ConversationMessage {
+export interface ConversationMessage {
   direction?: string;
   from?: string;
   subject?: string;
@@ -26,12 +26,15 @@ interface Attachment {
 }
 
 /**
- * EXTENSION POINT (email channel): the email thread. Today it renders what the
- * task carries (`attributes.html` / `text`, `from`, `subject`, `attachments`)
- * and, when the task has a conversation and the server serves
- * `GET /api/conversations/:id`, the whole thread. HTML is always shown through
- * <acd-safe-html> (DOMPurify + sandboxed frame). The reply editor with
- * templates plugs in below the thread.
+ * EXTENSION POINT (email channel): the email tab, in three parts stacked in
+ * this order — the thread (`section.thread`: what the task carries,
+ * `attributes.html` / `text`, `from`, `subject`, or, when the task has a
+ * conversation and the server serves `GET /api/conversations/:id`, the whole
+ * thread), its attachments, then the reply slot (`section.reply`,
+ * `data-slot="reply"`). HTML is always shown through <acd-safe-html>
+ * (DOMPurify + sandboxed frame). The reply editor (templates, merge-field
+ * preview, send or submit for approval) goes into the reply slot:
+ * `renderReply()` is the one place to change, it gets the task and the thread.
  */
 @customElement('acd-email-thread')
 export class AcdEmailThread extends AcdElement {
@@ -39,6 +42,7 @@ export class AcdEmailThread extends AcdElement {
     shared,
     css`
       :host { display: grid; gap: .75rem; }
+      section.thread { display: grid; gap: .75rem; }
       .message { display: grid; gap: .5rem; }
       .message.outbound { border-left: 4px solid var(--accent); }
       pre { white-space: pre-wrap; font: inherit; margin: 0; }
@@ -69,6 +73,19 @@ export class AcdEmailThread extends AcdElement {
       : [{ direction: 'inbound', from: fromOf(this.task) ?? undefined, subject: subjectOf(this.task) ?? undefined, html: text(a.html), text: text(a.text) }];
     const attachments = Array.isArray(a.attachments) ? (a.attachments as Attachment[]) : [];
     return html`
+      <section class="thread" aria-label=${t('email.thread')} data-testid="email-thread">${this.renderThread(messages)}</section>
+      ${this.renderAttachments(attachments)}
+      <section class="reply" aria-label=${t('email.replyTitle')} data-slot="reply">${this.renderReply(messages)}</section>
+    `;
+  }
+
+  /** The reply slot. Until the email channel's reply API lands it only says so. */
+  protected renderReply(_thread: ConversationMessage[]) {
+    return html`<p class="muted">${t('email.reply')}</p>`;
+  }
+
+  private renderThread(messages: ConversationMessage[]) {
+    return html`
       ${messages.map(
         (m, i) => html`<article class="card message ${m.direction ?? ''}" aria-label="${t('email.title')} ${i + 1}" data-testid="email-message">
           <dl class="facts">
@@ -83,6 +100,11 @@ export class AcdEmailThread extends AcdElement {
               : html`<p class="muted">${t('email.noBody')}</p>`}
         </article>`,
       )}
+    `;
+  }
+
+  private renderAttachments(attachments: Attachment[]) {
+    return html`
       ${attachments.length
         ? html`<section class="card" aria-label=${t('email.attachments')}>
             <h3>${t('email.attachments')}</h3>
@@ -95,7 +117,6 @@ export class AcdEmailThread extends AcdElement {
             </ul>
           </section>`
         : nothing}
-      <p class="muted">${t('email.reply')}</p>
     `;
   }
 }

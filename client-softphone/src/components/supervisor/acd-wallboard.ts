@@ -12,6 +12,8 @@ import { channelIcon, shared } from '../styles';
 import './acd-blending-panel';
 
 const FORCEABLE: PresenceState[] = ['available', 'away', 'offline'];
+const STATES: PresenceState[] = ['available', 'wrapup', 'away', 'offline'];
+const EMPTY_STATES: Record<PresenceState, number> = { available: 0, wrapup: 0, away: 0, offline: 0 };
 
 /**
  * The supervisor's wallboard, live from /supervisor: headline figures,
@@ -29,6 +31,18 @@ export class AcdWallboard extends AcdElement {
       .tile .value { font-size: 2.2rem; font-weight: 700; font-variant-numeric: tabular-nums; line-height: 1.1; }
       .tile .label { color: var(--muted); font-size: .85rem; text-transform: uppercase; letter-spacing: .03em; }
       .tile.alert .value { color: var(--danger); }
+      .tiles.states { grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); }
+      .tiles.states .value { font-size: 1.8rem; }
+      .tile-available .label { color: var(--ok); }
+      .tile-wrapup .label { color: var(--accent); }
+      .tile-away .label { color: var(--warn); }
+      .tile.blend { grid-column: span 2; }
+      .tile.blend .value.small { font-size: 1.35rem; margin: .2rem 0; }
+      .tile.blend.lull { border-color: var(--ok); }
+      .tile.blend.lull .value { color: var(--ok); }
+      .tile.blend.peak { border-color: var(--warn); }
+      .tile.blend.peak .value { color: var(--warn); }
+      .tile .detail { font-size: .85rem; }
       .grid { display: grid; grid-template-columns: minmax(0, 1.8fr) minmax(0, 1fr); gap: 1rem; align-items: start; }
       @media (max-width: 1100px) { .grid { grid-template-columns: 1fr; } }
       .stack { display: grid; gap: 1rem; }
@@ -58,17 +72,21 @@ export class AcdWallboard extends AcdElement {
 
   override render() {
     const queues = [...supervisorSession.queues.values()].sort((a, b) => a.name.localeCompare(b.name));
-    const agents = [...supervisorSession.agents.values()].sort((a, b) => a.name.localeCompare(b.name));
     const waiting = queues.reduce((sum, q) => sum + q.waiting, 0);
-    const onFloor = agents.filter((a) => a.presence.state !== 'offline').length;
-    const free = agents.filter((a) => a.presence.state === 'available').length;
+    const byState = this.agentsByState();
     const longest = Math.max(0, ...queues.map((q) => this.longestWait(q)));
+    const stats = supervisorSession.stats;
     return html`
       <div class="tiles" role="group" aria-label=${t('app.view.wallboard')}>
-        ${this.tile(t('sup.totalWaiting'), String(waiting), 'total-waiting', waiting > 0 && free === 0)}
+        ${this.tile(t('sup.totalWaiting'), String(waiting), 'total-waiting', waiting > 0 && byState.available === 0)}
         ${this.tile(t('sup.longestWait'), formatDuration(longest), 'longest-wait', false)}
-        ${this.tile(t('sup.agentsOnline'), String(onFloor), 'agents-online', false)}
-        ${this.tile(t('sup.agentsFree'), String(free), 'agents-free', false)}
+        ${stats ? this.tile(t('sup.occupancy'), formatPercent(stats.occupancy), 'occupancy', false) : nothing}
+        ${this.renderBlendingState()}
+      </div>
+      <div class="tiles states" role="group" aria-label=${t('sup.byState')}>
+        ${STATES.map((state) =>
+          this.tile(t(`presence.${state}` as MessageKey), String(byState[state]), `agents-${state}`, false, state),
+        )}
       </div>
       ${this.flash ? html`<div class="card flash ${this.flash.kind}" role=${this.flash.kind === 'error' ? 'alert' : 'status'}>${this.flash.text}</div>` : nothing}
       <div class="grid">
@@ -83,10 +101,31 @@ export class AcdWallboard extends AcdElement {
     `;
   }
 
-  private tile(label: string, value: string, id: string, alert: boolean) {
-    return html`<div class="card tile ${alert ? 'alert' : ''}" data-testid=${id}>
+  private tile(label: string, value: string, id: string, alert: boolean, state?: string) {
+    return html`<div class="card tile ${alert ? 'alert' : ''} ${state ? `state-tile tile-${state}` : ''}" data-testid=${id}>
       <div class="value">${value}</div>
-      <div class="label">${label}</div>
+      <div class="label">${state ? html`<span class="dot"></span> ` : nothing}${label}</div>
+    </div>`;
+  }
+
+  /** Agents per presence state: the server's count (real-time statistics) once known, else the agent rows. */
+  private agentsByState(): Record<PresenceState, number> {
+    const counted = supervisorSession.stats?.agents.byState;
+    if (counted) return { ...EMPTY_STATES, ...counted };
+    const byState = { ...EMPTY_STATES };
+    for (const agent of supervisorSession.agents.values()) byState[agent.presence.state] += 1;
+    return byState;
+  }
+
+  /** Is email being offered (a lull) or held back for calls, and why: the effect of the blending controls. */
+  private renderBlendingState() {
+    const blending = supervisorSession.stats?.blending;
+    if (!blending) return nothing;
+    const reason = tOr(`blending.reason.${blending.reason}`, blending.reason);
+    return html`<div class="card tile blend ${blending.lull ? 'lull' : 'peak'}" data-testid="blending-state" data-lull=${String(blending.lull)} role="status">
+      <div class="label">${t('sup.blendingState')}</div>
+      <div class="value small">${blending.lull ? t('sup.lull') : t('sup.peak')}</div>
+      <div class="muted detail">${t('sup.blendingDetail', { reason, waiting: blending.voiceWaiting, ready: blending.readyForCall })}</div>
     </div>`;
   }
 
@@ -108,6 +147,7 @@ export class AcdWallboard extends AcdElement {
                 <th scope="col" class="num">${t('sup.longestWait')}</th>
                 <th scope="col" class="num">${t('sup.serviceLevel')}</th>
                 <th scope="col" class="num">${t('sup.agentsAvailable')}</th>
+                <th scope="col" class="num">${t('sup.handled')}</th>
                 <th scope="col" class="num">${t('sup.abandoned')}</th>
               </tr>
             </thead>
@@ -124,6 +164,7 @@ export class AcdWallboard extends AcdElement {
                     <td class="num ${wait > q.slaSeconds ? 'wait-bad' : ''}" data-field="longestWait">${formatDuration(wait)}</td>
                     <td class="num ${q.serviceLevel === null ? '' : q.serviceLevel < 0.8 ? 'sl-bad' : 'sl-good'}" data-field="serviceLevel">${formatPercent(q.serviceLevel)}</td>
                     <td class="num" data-field="agentsAvailable">${q.agentsAvailable}</td>
+                    <td class="num" data-field="handled">${q.handled ?? '—'}</td>
                     <td class="num" data-field="abandoned">${q.abandoned ?? '—'}</td>
                   </tr>`;
                 },
