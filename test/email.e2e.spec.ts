@@ -390,6 +390,106 @@ describe('email channel end to end', () => {
     expect(tasks).toHaveLength(5);
   }, 30_000);
 
+  it('answers an information request from an auto-reply rule (template + attachment) instead of the acknowledgement, and still queues it', async () => {
+    const { user, address, mailbox, queue } = await setup({ agents: 0 });
+    const template = await app.api.post('/api/templates', {
+      name: `Opening hours ${scenario}`,
+      language: 'en',
+      subject: 'Our opening hours [#{{ticket.ref}}]',
+      body: 'Hello {{customer.name}},\nwe are open Monday to Friday, 8:00 to 18:00. The brochure is attached.',
+      attachments: [{ filename: 'brochure.txt', contentType: 'text/plain', contentBase64: Buffer.from('Opening hours brochure').toString('base64') }],
+    });
+    expect(template.status).toBe(201);
+    const rule = await app.api.post('/api/auto-replies', { name: `Hours ${scenario}`, intents: ['information'], keywords: ['opening hours'], templateId: template.body.id, mailboxId: mailbox.id });
+    expect(rule.status).toBe(201);
+    const closing = await app.api.post('/api/auto-replies', {
+      name: `Unsubscribe ${scenario}`,
+      intents: ['information', 'other', 'complaint', 'quote', 'order'],
+      keywords: ['unsubscribe me'],
+      templateId: template.body.id,
+      mailboxId: mailbox.id,
+      closesRequest: true,
+      priority: 10,
+    });
+    expect(closing.status).toBe(201);
+
+    const from = customerAddress();
+    const asked = mail({ from, fromName: 'Grace Hopper', to: address, subject: 'Opening hours?', text: 'Hello, what are your opening hours on Saturday? Thank you.' });
+    await dovecot.append(user, asked.raw);
+    const auto = await smtp.waitFor((m) => m.envelope.to.includes(from), 5000);
+    expect(auto.parsed.subject).toMatch(/^Our opening hours \[#[2-9A-Z]{3}-[2-9A-Z]{3}\]$/);
+    expect(auto.parsed.text).toContain('Hello Grace Hopper');
+    expect(auto.parsed.attachments.map((a) => a.filename)).toEqual(['brochure.txt']);
+    expect(auto.headers['auto-submitted']).toBe('auto-replied');
+    const tasks = await eventually(async () => {
+      const list = (await app.api.get(`/api/tasks?queue=${queue.id}`)).body;
+      return list.length === 1 ? list : null;
+    }, 5000, 'task queued');
+    expect(tasks[0].attributes.intent).toBe('information');
+
+    // A rule that closes the request: answered, and no task.
+    const other = customerAddress();
+    await dovecot.append(user, mail({ from: other, to: address, subject: 'Newsletter', text: 'Please unsubscribe me from your newsletter.' }).raw);
+    await smtp.waitFor((m) => m.envelope.to.includes(other), 5000);
+    await eventually(async () => (await dovecot.flags(user)).every((m) => m.flags.includes('$AcdIngested')), 5000, 'flagged');
+    expect((await app.api.get(`/api/tasks?queue=${queue.id}`)).body).toHaveLength(1);
+    // One automatic mail each: the auto-reply replaced the acknowledgement.
+    expect(smtp.messages().filter((m) => m.envelope.to.includes(from))).toHaveLength(1);
+    expect(smtp.messages().filter((m) => m.envelope.to.includes(other))).toHaveLength(1);
+    await app.api.patch(`/api/auto-replies/${rule.body.id}`, { enabled: false });
+    await app.api.patch(`/api/auto-replies/${closing.body.id}`, { enabled: false });
+  }, 30_000);
+
+  it('sanitizes inbound HTML, keeps attachments within limits and shows the whole journey', async () => {
+    const { user, address, queue } = await setup({ agents: 0 });
+    const from = customerAddress();
+    const boundary = 'mixed-boundary';
+    const raw = [
+      `From: "Alan Turing" <${from}>`,
+      `To: <${address}>`,
+      'Subject: Photo of the damaged parcel',
+      `Message-ID: <${randomUUID()}@customer.example>`,
+      'MIME-Version: 1.0',
+      `Content-Type: multipart/mixed; boundary="${boundary}"`,
+      '',
+      `--${boundary}`,
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      '<p onclick="steal()">The parcel arrived <b>broken</b>.</p><script>window.top.pwned = 1</script><img src="https://tracker.example/p.gif" onerror="alert(1)"><iframe src="https://evil.example"></iframe>',
+      `--${boundary}`,
+      'Content-Type: image/png; name="parcel.png"',
+      'Content-Disposition: attachment; filename="parcel.png"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from('not really a png, but bytes').toString('base64'),
+      `--${boundary}--`,
+      '',
+    ].join('\r\n');
+    await dovecot.append(user, raw);
+    const task = (await eventually(async () => {
+      const list = (await app.api.get(`/api/tasks?queue=${queue.id}`)).body;
+      return list.length === 1 ? list : null;
+    }, 5000, 'task'))[0];
+    const conversation = (await app.api.get(`/api/conversations/${task.conversationId}`)).body;
+    const inbound = conversation.messages.find((m: { direction: string }) => m.direction === 'in');
+    expect(inbound.html).toContain('<b>broken</b>');
+    expect(inbound.html).not.toMatch(/script|onclick|onerror|iframe|tracker\.example/);
+    expect(inbound.text).toContain('The parcel arrived');
+    expect(inbound.attachments).toEqual([{ id: expect.any(String), filename: 'parcel.png', contentType: 'image/png', size: 27 }]);
+    const download = await fetch(`${app.url}/api/email/attachments/${inbound.attachments[0].id}`, { headers: { authorization: `Bearer ${app.adminToken}` } });
+    expect(download.headers.get('content-disposition')).toContain('attachment');
+    expect(download.headers.get('content-type')).toBe('application/octet-stream');
+    expect(Buffer.from(await download.arrayBuffer()).toString()).toBe('not really a png, but bytes');
+    expect((await fetch(`${app.url}/api/email/attachments/${inbound.attachments[0].id}`)).status).toBe(401);
+
+    const journey = (await app.api.get(`/api/customers/${conversation.customer.id}/journey`)).body;
+    expect(journey.customer).toMatchObject({ email: from, name: 'Alan Turing' });
+    expect(journey.contacts).toEqual([
+      expect.objectContaining({ conversationId: conversation.id, ref: conversation.ref, channel: 'email', subject: 'Photo of the damaged parcel', tasks: [expect.objectContaining({ id: task.id, channel: 'email', status: 'queued' })] }),
+    ]);
+    expect(conversation.tasks.map((t: { id: string }) => t.id)).toEqual([task.id]);
+  }, 30_000);
+
   it('guards the mailbox API: admin only, validated, secrets never returned', async () => {
     scenario += 1;
     const queue = await createQueue(app, { channel: 'email' });
