@@ -1,7 +1,7 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, In, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, In, QueryFailedError, Raw, Repository } from 'typeorm';
 import { ConversationEntity } from '../../conversations/conversation.entity';
 import { ConversationsService } from '../../conversations/conversations.service';
 import { MessageEntity } from '../../conversations/message.entity';
@@ -30,6 +30,8 @@ import { QuarantinedMailEntity } from './quarantined-mail.entity';
 export type IngestOutcome = 'ingested' | 'duplicate' | 'quarantined';
 
 const UNIQUE_VIOLATION = '23505';
+/** Follow-ups of one mail tried this often before the mailbox moves on without them (see followUp). */
+const FOLLOW_UP_ATTEMPTS = 5;
 
 /** What ingestion stores in `messages.meta` of an inbound mail. */
 export interface InboundMeta {
@@ -59,7 +61,7 @@ export interface InboundMeta {
  * left and a mail fetched twice, or reaching two mailboxes, does nothing more.
  */
 @Injectable()
-export class EmailIngestService {
+export class EmailIngestService implements OnApplicationBootstrap {
   private readonly logger = new Logger(EmailIngestService.name);
 
   constructor(
@@ -181,8 +183,54 @@ export class EmailIngestService {
     return omitted;
   }
 
-  /** Task, acknowledgement, auto-reply: each idempotent, then `processed`. */
+  /**
+   * Follow-ups that keep failing must not hold the mailbox back forever: the
+   * first failures are rethrown (the watcher retries the mail with backoff);
+   * after FOLLOW_UP_ATTEMPTS the mail is let go with the error recorded on the
+   * message and the mailbox, and the next boot (`onApplicationBootstrap`)
+   * tries again — the message itself is safe either way.
+   */
   private async followUp(
+    mailbox: MailboxEntity,
+    message: MessageEntity,
+    conversation: ConversationEntity,
+    isNew: boolean,
+    customer: CustomerEntity | null,
+  ): Promise<void> {
+    try {
+      await this.doFollowUp(mailbox, message, conversation, isNew, customer);
+    } catch (error) {
+      const meta = message.meta as InboundMeta;
+      const failures = Number(meta.followUpFailures ?? 0) + 1;
+      const reason = error instanceof Error ? error.message : String(error);
+      await this.messages
+        .query(`UPDATE messages SET meta = meta || $2::jsonb WHERE id = $1`, [message.id, JSON.stringify({ followUpFailures: failures, followUpError: reason })])
+        .catch((saveError) => this.logger.error(`mail ${message.messageId}: follow-up failure not recorded: ${String(saveError)}`));
+      meta.followUpFailures = failures;
+      if (failures < FOLLOW_UP_ATTEMPTS) throw error;
+      this.logger.error(`mail ${message.messageId} in ${mailbox.address}: follow-ups failed ${failures} times (${reason}); moving on, retried at next boot`);
+      await this.mailboxes.setStatus(mailbox.id, { lastError: `follow-ups of ${message.messageId} failed: ${reason}` });
+    }
+  }
+
+  /** Finishes mails whose follow-ups were interrupted or gave up (see followUp). */
+  async onApplicationBootstrap(): Promise<void> {
+    const rows = await this.messages.find({
+      where: { direction: 'in', channel: 'email', meta: Raw((alias) => `(${alias} ->> 'processed') = 'false'`) },
+      order: { at: 'ASC' },
+      take: 500,
+    });
+    for (const message of rows) {
+      if (!message.mailboxId) continue;
+      const mailbox = await this.mailboxes.entity(message.mailboxId).catch(() => null);
+      if (!mailbox) continue;
+      await this.duplicate(mailbox, message).catch((error) => this.logger.error(`mail ${message.messageId}: follow-ups still failing: ${String(error)}`));
+    }
+    if (rows.length) this.logger.log(`resumed the follow-ups of ${rows.length} mail(s)`);
+  }
+
+  /** Task, acknowledgement, auto-reply: each idempotent, then `processed`. */
+  private async doFollowUp(
     mailbox: MailboxEntity,
     message: MessageEntity,
     conversation: ConversationEntity,
