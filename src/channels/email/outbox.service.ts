@@ -13,6 +13,12 @@ import { OutboundAttachment, OutboundKind, OutboundMailEntity, OutboundStatus } 
 
 const MAX_ATTEMPTS = 8;
 const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
+/**
+ * Backstop sweep: mail a node enqueued and then died before sending is picked
+ * up by the others within this (each node also sweeps at boot and arms a timer
+ * for its own retries).
+ */
+const SWEEP_INTERVAL_MS = 60_000;
 /** A row left in `sending` this long was being sent by a node that died (see docs/email.md). */
 const STALE_SENDING_MS = 5 * 60 * 1000;
 
@@ -44,13 +50,15 @@ export interface NewOutboundMail {
  * exponential delay; a permanent one (5xx) or the last attempt marks it
  * `failed`. On `sent`, the mail becomes an outbound message of its
  * conversation in the same transaction. Retries are timers armed for the
- * earliest due row (no polling loop); each node sweeps due rows at boot.
+ * earliest due row; each node sends what is due at boot and, as a backstop
+ * for rows a dead node left behind, once a minute.
  */
 @Injectable()
 export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxService.name);
   private readonly transports = new Map<string, { key: string; transport: Transporter }>();
   private retryTimer: NodeJS.Timeout | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
   private retryAt = Infinity;
   private closing = false;
   private readonly inFlight = new Set<Promise<void>>();
@@ -65,12 +73,16 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.sweep().catch((error) => this.logger.error(`outbox sweep failed: ${String(error)}`));
+    const sweep = () => this.sweep().catch((error) => this.logger.error(`outbox sweep failed: ${String(error)}`));
+    void sweep();
+    this.sweepTimer = setInterval(sweep, SWEEP_INTERVAL_MS);
+    this.sweepTimer.unref();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.closing = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     await Promise.allSettled([...this.inFlight]);
     for (const { transport } of this.transports.values()) transport.close();
   }
