@@ -490,6 +490,52 @@ describe('email channel end to end', () => {
     expect(conversation.tasks.map((t: { id: string }) => t.id)).toEqual([task.id]);
   }, 30_000);
 
+  it('keeps the mailbox moving on awkward mail: list mail, old mail, a NUL byte', async () => {
+    const { user, address, queue } = await setup({ agents: 0 });
+    const list = mail({ from: `news-${randomUUID().slice(0, 6)}@lists.example`, to: address, subject: 'Weekly digest', text: 'News.', headers: { 'List-Id': '<digest.lists.example>' } });
+    const old = mail({ from: customerAddress(), to: address, subject: 'Sent long ago', text: 'Old question.' });
+    const oldRaw = old.raw.replace(/^Date: .*$/m, 'Date: Mon, 02 Mar 2026 09:00:00 +0000');
+    const nulFrom = customerAddress();
+    const nul = mail({ from: nulFrom, to: address, subject: 'Broken\u0000subject', text: 'Text with a \u0000 NUL byte.' });
+    await dovecot.append(user, list.raw);
+    await dovecot.append(user, oldRaw);
+    await dovecot.append(user, nul.raw);
+    await eventually(async () => (await dovecot.flags(user)).every((m) => m.flags.includes('$AcdIngested')), 8000, 'all three flagged');
+    const tasks = (await app.api.get(`/api/tasks?queue=${queue.id}`)).body;
+    const subjects = tasks.map((t: { attributes: { subject: string } }) => t.attributes.subject).sort();
+    expect(subjects).toHaveLength(2);
+    expect(subjects[0]).toMatch(/^Broken\W?subject$/); // the NUL is gone (mailparser may leave a replacement character)
+    expect(subjects[1]).toBe('Sent long ago');
+    await smtp.waitFor((m) => m.envelope.to.includes(nulFrom), 5000);
+    const recipients = smtp.messages().map((m) => m.envelope.to[0]);
+    expect(recipients).not.toContain(list.raw.match(/From: <([^>]+)>/)![1]); // a list gets nothing back
+    expect(recipients).not.toContain(oldRaw.match(/From: <([^>]+)>/)![1]); // last month's mail is not acknowledged today
+  }, 30_000);
+
+  it('threads neither a stranger quoting a reference with the customer as Reply-To nor lets an out-of-office block the reply', async () => {
+    const { user, address, agents } = await setup();
+    const agent = agents[0];
+    // A customer's case, then a stranger quoting its reference with the customer as Reply-To: not threaded.
+    const owner = customerAddress();
+    const first = mail({ from: owner, to: address, subject: 'My contract', text: 'Please check my contract.' });
+    const offered = agent.socket.next('offer', (o) => o.task.attributes.from === owner, 5000);
+    await dovecot.append(user, first.raw);
+    const offer = await offered;
+    const ref = (await app.api.get(`/api/conversations/${offer.task.conversationId}`)).body.ref;
+    await dovecot.append(user, mail({ from: customerAddress(), to: address, subject: `Re: My contract [#${ref}]`, text: 'Redirect it to me', headers: { 'Reply-To': `<${owner}>` } }).raw);
+    // The customer's out-of-office lands in the thread too.
+    await dovecot.append(user, mail({ from: owner, to: address, subject: 'Automatic reply: My contract', text: 'I am away.', inReplyTo: first.messageId, headers: { 'Auto-Submitted': 'auto-replied' } }).raw);
+    await eventually(async () => (await dovecot.flags(user)).every((m) => m.flags.includes('$AcdIngested')), 8000, 'flagged');
+    const conversation = (await app.api.get(`/api/conversations/${offer.task.conversationId}`)).body;
+    expect(conversation.messages.filter((m: { direction: string }) => m.direction === 'in').map((m: { subject: string }) => m.subject)).toEqual(['My contract', 'Automatic reply: My contract']);
+    // The agent still answers the customer's real mail, not the out-of-office.
+    await agent.socket.emit('offer:accept', { offerId: offer.offerId });
+    const reply = await new ApiClient(app.url).as(agent.token).post(`/api/conversations/${offer.task.conversationId}/reply`, { text: 'Checked, all fine.' });
+    expect(reply.status).toBe(201);
+    const out = await smtp.waitFor((m) => m.envelope.to.includes(owner) && m.parsed.text?.includes('Checked, all fine.') === true, 5000);
+    expect(out.headers['in-reply-to']).toContain(first.messageId);
+  }, 45_000);
+
   it('guards the mailbox API: admin only, validated, secrets never returned', async () => {
     scenario += 1;
     const queue = await createQueue(app, { channel: 'email' });

@@ -10,5 +10,6 @@ export function withReference(subject: string | null | undefined, conversationSu
 
 function replyTo(subject: string | null): string {
   const base = (subject ?? '').trim();
-  return /^(re|aw|sv|tr|fwd?)\s*:/i.test(base) ? base : `Re: ${base}`.trim();
+  // Only a reply prefix is kept as is: a forwarded mail's answer is `Re: Fwd: …`.
+  return /^(re|aw|sv)\s*:/i.test(base) ? base : `Re: ${base}`.trim();
 }

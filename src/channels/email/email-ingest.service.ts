@@ -32,6 +32,12 @@ export type IngestOutcome = 'ingested' | 'duplicate' | 'quarantined';
 const UNIQUE_VIOLATION = '23505';
 /** Follow-ups of one mail tried this often before the mailbox moves on without them (see followUp). */
 const FOLLOW_UP_ATTEMPTS = 5;
+/**
+ * Mail older than this when ingested (a new mailbox's existing inbox, a rebuilt
+ * folder) is queued but gets no acknowledgement or auto-reply: telling
+ * last month's customers "we received your message" would be noise.
+ */
+const STALE_AFTER_MS = 24 * 3600 * 1000;
 
 /** What ingestion stores in `messages.meta` of an inbound mail. */
 export interface InboundMeta {
@@ -42,6 +48,8 @@ export interface InboundMeta {
   analysis: EmailAnalysis | null;
   threadedBy: 'headers' | 'reference' | null;
   attachmentsOmitted: string[];
+  /** Written more than a day before it was ingested (a first sync of an old inbox): queued, but not acknowledged. */
+  stale?: boolean;
   /** Every follow-up (task, acknowledgement, auto-reply) is done; a re-fetch of the mail does nothing. */
   processed: boolean;
   taskId: string | null;
@@ -92,8 +100,10 @@ export class EmailIngestService implements OnApplicationBootstrap {
     if (existing) return this.duplicate(mailbox, existing);
 
     const own = await this.mailboxes.ownAddresses();
-    const verdict = ownMail(email, own) ? { automatic: 'sent by one of our own mailboxes', noReply: true, replyAddress: null } : judgeSender(email);
-    const customer = verdict.automatic ? null : await this.customers.findOrCreateByEmail(verdict.replyAddress ?? (email.fromAddress as string), email.fromName);
+    const verdict = ownMail(email, own)
+      ? { automatic: 'sent by one of our own mailboxes', noReply: true, replyAddress: null, customerAddress: null }
+      : judgeSender(email);
+    const customer = verdict.automatic ? null : await this.customers.findOrCreateByEmail(verdict.customerAddress ?? (email.fromAddress as string), email.fromName);
     const thread = await this.threading.find(email, customer?.id ?? null);
     const analysis = verdict.automatic ? null : this.rules.analyze({ subject: email.subject, text: email.text, fromAddress: email.fromAddress, headers: email.headers });
     const meta: InboundMeta = {
@@ -105,6 +115,7 @@ export class EmailIngestService implements OnApplicationBootstrap {
       attachmentsOmitted: [],
       processed: false,
       taskId: null,
+      stale: !!email.date && Date.now() - email.date.getTime() > STALE_AFTER_MS,
     };
 
     let committed: { message: MessageEntity; conversation: ConversationEntity; isNew: boolean };
@@ -240,8 +251,8 @@ export class EmailIngestService implements OnApplicationBootstrap {
     const meta = message.meta as InboundMeta;
     if (meta.processed) return;
     if (!meta.automatic) {
-      const answered = await this.autoResponder.answer({ mailbox, message, conversation, customer });
-      const acknowledged = isNew && !answered && mailbox.autoAcknowledge && !meta.noReply && !!meta.replyAddress;
+      const answered = meta.stale ? null : await this.autoResponder.answer({ mailbox, message, conversation, customer });
+      const acknowledged = isNew && !answered && !meta.stale && mailbox.autoAcknowledge && !meta.noReply && !!meta.replyAddress;
       if (acknowledged) await this.acknowledger.acknowledge({ mailbox, message, conversation, customer });
       if (!answered?.closesRequest) meta.taskId = await this.routeToAgent(mailbox, message, conversation);
     } else {
@@ -316,7 +327,8 @@ export class EmailIngestService implements OnApplicationBootstrap {
     return this.messages.findOneBy({ messageId, direction: 'in', channel: 'email' });
   }
 
-  private async quarantined(mailbox: MailboxEntity, mail: FetchedMail, reason: string): Promise<IngestOutcome> {
+  /** Keeps a mail raw with the reason (idempotent per mailbox, UIDVALIDITY and UID). */
+  async quarantined(mailbox: MailboxEntity, mail: FetchedMail, reason: string): Promise<IngestOutcome> {
     const result = await this.quarantine
       .createQueryBuilder()
       .insert()

@@ -5,6 +5,15 @@ import { ParsedAttachment, ParsedEmail } from './parsed-email';
 
 export type ParseResult = { ok: true; email: ParsedEmail } | { ok: false; reason: string };
 
+const SAFE_STYLE_VALUE = /^(?![\s\S]*(url\s*\(|expression\s*\(|@import|javascript:))[\s\S]{0,200}$/i;
+const STYLE_PROPERTIES = [
+  'color', 'background-color', 'font', 'font-family', 'font-size', 'font-style', 'font-weight', 'line-height', 'letter-spacing',
+  'text-align', 'text-decoration', 'text-transform', 'text-indent', 'vertical-align', 'white-space', 'direction',
+  'margin', 'margin-top', 'margin-right', 'margin-bottom', 'margin-left', 'padding', 'padding-top', 'padding-right', 'padding-bottom', 'padding-left',
+  'border', 'border-top', 'border-right', 'border-bottom', 'border-left', 'border-color', 'border-style', 'border-width', 'border-collapse', 'border-spacing', 'border-radius',
+  'width', 'height', 'max-width', 'min-width', 'display', 'list-style-type', 'table-layout',
+];
+
 /**
  * Inbound HTML is shown to agents (in a sandboxed frame, see the client), but
  * it is sanitized here first, once, with sanitize-html: no scripts, no event
@@ -22,6 +31,8 @@ const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
     th: ['colspan', 'rowspan', 'width', 'valign', 'bgcolor'],
     table: ['width', 'border', 'cellpadding', 'cellspacing', 'bgcolor'],
   },
+  // Inline CSS may not fetch anything (tracking pixels as `background:url(…)`): values with `url(`, `expression(`, `@import` are dropped.
+  allowedStyles: { '*': Object.fromEntries(STYLE_PROPERTIES.map((property) => [property, [SAFE_STYLE_VALUE]])) },
   allowedSchemes: ['http', 'https', 'mailto', 'tel'],
   allowedSchemesByTag: { img: ['cid', 'data'] },
   allowProtocolRelative: false,
@@ -55,9 +66,11 @@ export async function parseEmail(raw: Buffer): Promise<ParseResult> {
   const headers: Record<string, string> = {};
   for (const [name, value] of mail.headers) {
     const key = name.toLowerCase();
-    if (!(key in headers)) headers[key] = headerText(value);
+    if (!(key in headers)) headers[key] = clean(headerText(value));
   }
-  const html = typeof mail.html === 'string' && mail.html.trim() ? sanitizeEmailHtml(mail.html) : null;
+  // mailparser folds List-* (and a few others) into structured values under other names: keep each header as sent too.
+  for (const [key, value] of rawHeaders(raw)) if (!(key in headers)) headers[key] = clean(value);
+  const html = typeof mail.html === 'string' && mail.html.trim() ? clean(sanitizeEmailHtml(mail.html)) : null;
   return {
     ok: true,
     email: {
@@ -65,12 +78,12 @@ export async function parseEmail(raw: Buffer): Promise<ParseResult> {
       inReplyTo: stripAngles(typeof mail.inReplyTo === 'string' ? mail.inReplyTo.split(/\s+/)[0] : null),
       references: toList(mail.references).map((id) => stripAngles(id)).filter((id): id is string => !!id),
       fromAddress: from.address.toLowerCase(),
-      fromName: from.name?.trim() || null,
+      fromName: clean(from.name?.trim() ?? '') || null,
       replyTo: firstAddress(mail.replyTo)?.address?.toLowerCase() ?? null,
       to: addresses(mail.to),
       cc: addresses(mail.cc),
-      subject: (mail.subject ?? '').trim(),
-      text: (mail.text ?? (html ? sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} }) : '')).trim(),
+      subject: clean(mail.subject ?? '').trim(),
+      text: clean(mail.text ?? (html ? sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} }) : '')).trim(),
       html,
       date: mail.date ?? null,
       headers,
@@ -78,7 +91,7 @@ export async function parseEmail(raw: Buffer): Promise<ParseResult> {
       returnPath: returnPathOf(raw),
       attachments: mail.attachments.map(
         (attachment): ParsedAttachment => ({
-          filename: attachment.filename ?? 'attachment',
+          filename: clean(attachment.filename ?? 'attachment'),
           contentType: attachment.contentType,
           size: attachment.size,
           content: attachment.content,
@@ -118,6 +131,26 @@ function isKnownCharset(label: string): boolean {
     // RangeError: not an encoding the WHATWG decoder knows; mailparser's own fallbacks cover a few more.
     return /^(x-)?(user-defined|unknown-8bit|ks_c_5601-1987|iso-2022-jp|us-ascii|ascii|utf8)$/i.test(label);
   }
+}
+
+/**
+ * NUL never belongs in mail text, and PostgreSQL refuses it in text and jsonb:
+ * one such mail would fail to commit on every retry and hold its mailbox.
+ */
+function clean(value: string): string {
+  return value.includes('\u0000') ? value.replace(/\u0000/g, '') : value;
+}
+
+/** The header section's fields, unfolded, names lower-cased (first occurrence wins). */
+function rawHeaders(raw: Buffer): Map<string, string> {
+  const end = raw.indexOf('\r\n\r\n') >= 0 ? raw.indexOf('\r\n\r\n') : raw.indexOf('\n\n');
+  const text = raw.subarray(0, end < 0 ? Math.min(raw.length, 65536) : end).toString('utf8').replace(/\r?\n[ \t]+/g, ' ');
+  const out = new Map<string, string>();
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^([!-9;-~]+):\s*(.*)$/.exec(line);
+    if (match && !out.has(match[1].toLowerCase())) out.set(match[1].toLowerCase(), match[2].trim());
+  }
+  return out;
 }
 
 function returnPathOf(raw: Buffer): string | null {

@@ -5,8 +5,15 @@ export interface SenderVerdict {
   automatic: string | null;
   /** The sender cannot receive mail (no-reply address without a Reply-To): no acknowledgement, but a person still reads it. */
   noReply: boolean;
-  /** Where an answer goes: Reply-To when set (web forms send from a no-reply address with the visitor in Reply-To), else From. */
+  /** Where an answer goes: Reply-To when set (web forms send from a no-reply address with the visitor in Reply-To), else From; null when nobody can receive it. */
   replyAddress: string | null;
+  /**
+   * Who the customer is: the From address — not Reply-To, which anyone can set
+   * (a stranger's `Reply-To: victim` must not reach the victim's cases through
+   * the `[#REF]` token) — except for a robot sender (a web form's no-reply@),
+   * where the visitor is in Reply-To.
+   */
+  customerAddress: string | null;
 }
 
 const AUTOMATIC_PRECEDENCE = /^(bulk|junk|list|auto[-_]?reply)$/i;
@@ -21,10 +28,12 @@ const NO_REPLY_SENDER = /^(no[-_.]?reply|do[-_.]?not[-_.]?reply|ne[-_.]?pas[-_.]
  */
 export function judgeSender(email: ParsedEmail): SenderVerdict {
   const h = email.headers;
-  const replyAddress = email.replyTo ?? email.fromAddress;
   const automatic = automaticReason(email, h);
-  const noReply = !email.replyTo && !!email.fromAddress && NO_REPLY_SENDER.test(email.fromAddress);
-  return { automatic, noReply, replyAddress: automatic ? null : replyAddress };
+  const robotSender = !!email.fromAddress && NO_REPLY_SENDER.test(email.fromAddress);
+  const noReply = !email.replyTo && robotSender;
+  const replyAddress = automatic || noReply ? null : (email.replyTo ?? email.fromAddress);
+  const customerAddress = robotSender && email.replyTo ? email.replyTo : email.fromAddress;
+  return { automatic, noReply, replyAddress, customerAddress };
 }
 
 function automaticReason(email: ParsedEmail, h: Record<string, string>): string | null {

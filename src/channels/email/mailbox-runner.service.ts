@@ -4,11 +4,14 @@ import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { STATE_STORE, StateStore } from '../../state/state-store';
 import { EmailIngestService } from './email-ingest.service';
 import { MailboxLease } from './imap/mailbox-lease';
-import { MailboxWatcher } from './imap/mailbox-watcher';
+import { FetchedMail, MailboxWatcher } from './imap/mailbox-watcher';
 import { MailboxesService } from './mailboxes.service';
 
 /** A mailbox lease lives this long unless renewed (renewed every third of it). */
 const LEASE_TTL_MS = 15_000;
+/** A mail that fails to commit this many times (while quarantine works) is quarantined. */
+const DELIVERY_ATTEMPTS = 5;
+const RESTART_AFTER_FAILURE_MS = 60_000;
 
 interface Running {
   lease: MailboxLease;
@@ -30,6 +33,10 @@ export class MailboxRunnerService implements OnApplicationBootstrap, OnModuleDes
   private readonly logger = new Logger(MailboxRunnerService.name);
   private readonly nodeId = `node-${randomUUID()}`;
   private readonly running = new Map<string, Running>();
+  /** reconsider() per mailbox, one at a time: two quick changes must not start two watchers. */
+  private readonly pending = new Map<string, Promise<void>>();
+  /** Delivery failures per mail (`uidValidity:uid`): a mail that never commits is quarantined, not retried forever. */
+  private readonly failures = new Map<string, number>();
   private closing = false;
 
   constructor(
@@ -44,8 +51,20 @@ export class MailboxRunnerService implements OnApplicationBootstrap, OnModuleDes
       this.logger.log('EMAIL_INGESTION=false: this node watches no mailbox');
       return;
     }
-    this.mailboxes.onChanged((id) => this.reconsider(id).catch((error) => this.logger.error(`mailbox ${id}: ${String(error)}`)));
-    for (const id of await this.mailboxes.enabledIds()) await this.reconsider(id);
+    this.mailboxes.onChanged((id) => void this.schedule(id));
+    for (const id of await this.mailboxes.enabledIds()) await this.schedule(id);
+  }
+
+  private schedule(id: string): Promise<void> {
+    const previous = this.pending.get(id) ?? Promise.resolve();
+    const next = previous
+      .then(() => this.reconsider(id))
+      .catch((error) => this.logger.error(`mailbox ${id}: ${String(error)}`))
+      .finally(() => {
+        if (this.pending.get(id) === next) this.pending.delete(id);
+      });
+    this.pending.set(id, next);
+    return next;
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -74,35 +93,72 @@ export class MailboxRunnerService implements OnApplicationBootstrap, OnModuleDes
     this.running.set(id, entry);
     entry.lease.hold(
       id,
-      () => this.startWatcher(id, entry).catch((error) => this.logger.error(`mailbox ${id}: watcher failed to start: ${String(error)}`)),
+      // Not awaited: the watcher's first sync can be long, and a lost lease must be able to stop it meanwhile.
+      () => void this.startWatcher(id, entry),
       () => this.stopWatcher(id, entry, 'lease lost'),
     );
   }
 
   private async startWatcher(id: string, entry: Running): Promise<void> {
     if (entry.watcher || this.closing) return;
-    const mailbox = await this.mailboxes.entity(id);
-    const watcher = new MailboxWatcher(
-      this.mailboxes.imapSettings(mailbox),
+    let watcher: MailboxWatcher;
+    try {
+      const mailbox = await this.mailboxes.entity(id);
+      if (entry.watcher || this.closing || !entry.lease.isHeld(id) || this.running.get(id) !== entry) return;
+      watcher = this.createWatcher(id, entry, mailbox.address, this.mailboxes.imapSettings(mailbox));
+    } catch (error) {
+      // E.g. the password cannot be opened (ACD_SECRETS_KEY changed): say so, let the lease go so another node may try, retry later.
+      const reason = `watcher cannot start: ${error instanceof Error ? error.message : String(error)}`;
+      this.logger.error(`mailbox ${id}: ${reason}`);
+      await this.mailboxes.setStatus(id, { connected: false, lastError: reason }).catch(() => undefined);
+      await this.stop(id);
+      setTimeout(() => void this.schedule(id), RESTART_AFTER_FAILURE_MS).unref();
+      return;
+    }
+    entry.watcher = watcher;
+    await watcher.start().catch((error) => this.logger.error(`mailbox ${id}: ${String(error)}`));
+  }
+
+  private createWatcher(id: string, entry: Running, address: string, settings: ReturnType<MailboxesService['imapSettings']>): MailboxWatcher {
+    this.logger.log(`watching ${address} (${settings.host}:${settings.port}/${settings.folder})`);
+    return new MailboxWatcher(
+      settings,
       {
-        deliver: async (mail) => {
-          // Re-read: the queue or flags may have changed since the watcher started.
-          await this.ingest.ingest(await this.mailboxes.entity(id), mail);
-        },
+        deliver: (mail) => this.deliver(id, mail),
         loadCursor: async () => {
           const row = await this.mailboxes.entity(id);
           return { uidValidity: row.uidValidity, lastUid: row.lastUid };
         },
         saveCursor: (cursor) => this.mailboxes.saveCursor(id, cursor),
         status: (status) => {
+          // A watcher winding down after its lease went elsewhere must not overwrite the new holder's status.
+          if (!entry.lease.isHeld(id)) return;
           this.mailboxes.setStatus(id, status).catch((error) => this.logger.warn(`mailbox ${id}: status not saved: ${String(error)}`));
         },
       },
-      { idleWatchdogMs: this.config.emailIdleWatchdogMs, resyncIntervalMs: this.config.emailResyncMs, loggerName: `Mailbox ${mailbox.address}` },
+      { idleWatchdogMs: this.config.emailIdleWatchdogMs, resyncIntervalMs: this.config.emailResyncMs, loggerName: `Mailbox ${address}` },
     );
-    entry.watcher = watcher;
-    this.logger.log(`watching ${mailbox.address} (${mailbox.imap.host}:${mailbox.imap.port}/${mailbox.imap.folder})`);
-    await watcher.start();
+  }
+
+  /**
+   * One mail into the database. A mail that fails to commit DELIVERY_ATTEMPTS
+   * times while the database works (the quarantine insert needs it too) is
+   * a poison mail: it goes to quarantine with the error, and the mailbox moves on.
+   */
+  private async deliver(id: string, mail: FetchedMail): Promise<void> {
+    const key = `${id}:${mail.uidValidity}:${mail.uid}`;
+    // Re-read: the queue or flags may have changed since the watcher started.
+    const mailbox = await this.mailboxes.entity(id);
+    try {
+      await this.ingest.ingest(mailbox, mail);
+      this.failures.delete(key);
+    } catch (error) {
+      const failures = (this.failures.get(key) ?? 0) + 1;
+      this.failures.set(key, failures);
+      if (failures < DELIVERY_ATTEMPTS) throw error;
+      this.failures.delete(key);
+      await this.ingest.quarantined(mailbox, mail, `could not be stored after ${failures} attempts: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   private async stopWatcher(id: string, entry: Running, why: string): Promise<void> {
@@ -111,6 +167,8 @@ export class MailboxRunnerService implements OnApplicationBootstrap, OnModuleDes
     if (!watcher) return;
     this.logger.log(`mailbox ${id}: stopping its watcher (${why})`);
     await watcher.stop();
+    // After a lost lease the new holder reports the status; at shutdown the database may already be closing.
+    if (why === 'lease lost' || this.closing) return;
     await this.mailboxes.setStatus(id, { connected: false }).catch((error) => this.logger.warn(`mailbox ${id}: status not saved: ${String(error)}`));
   }
 

@@ -41,6 +41,8 @@ export class MailboxesController {
 
   @Get('email/quarantine/:id/raw')
   @Header('Content-Type', 'message/rfc822')
+  @Header('Content-Disposition', 'attachment; filename="quarantined.eml"')
+  @Header('X-Content-Type-Options', 'nosniff')
   @ApiOperation({ summary: 'The quarantined message as received' })
   async raw(@Param('id', ParseUUIDPipe) id: string): Promise<StreamableFile> {
     return new StreamableFile(await this.mailboxes.quarantinedRaw(id));

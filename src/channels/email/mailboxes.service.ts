@@ -127,12 +127,20 @@ export class MailboxesService implements OnModuleInit {
     return mailbox.smtpPasswordSealed ? this.secrets.open(mailbox.smtpPasswordSealed) : null;
   }
 
+  // Cursor and status writes are raw SQL on purpose: they must not touch `updated_at`, which is the
+  // settings version (a watcher restarts and the SMTP transport is rebuilt when it changes).
   async saveCursor(id: string, cursor: { uidValidity: string | null; lastUid: number }): Promise<void> {
-    await this.mailboxes.update({ id }, { uidValidity: cursor.uidValidity, lastUid: cursor.lastUid });
+    await this.mailboxes.query(`UPDATE mailboxes SET uid_validity = $2, last_uid = $3 WHERE id = $1`, [id, cursor.uidValidity, cursor.lastUid]);
   }
 
   async setStatus(id: string, status: MailboxStatusUpdate): Promise<void> {
-    await this.mailboxes.update({ id }, status);
+    const columns = { connected: 'connected', lastSyncAt: 'last_sync_at', lastError: 'last_error' } as const;
+    const entries = (Object.keys(columns) as Array<keyof typeof columns>).filter((key) => status[key] !== undefined);
+    if (entries.length === 0) return;
+    await this.mailboxes.query(
+      `UPDATE mailboxes SET ${entries.map((key, i) => `${columns[key]} = $${i + 2}`).join(', ')} WHERE id = $1`,
+      [id, ...entries.map((key) => status[key])],
+    );
   }
 
   async countIngested(id: string, outcome: 'ingested' | 'quarantined'): Promise<void> {

@@ -12,6 +12,8 @@ import { MailboxesService } from './mailboxes.service';
 import { OutboundAttachment, OutboundKind, OutboundMailEntity, OutboundStatus } from './outbound-mail.entity';
 
 const MAX_ATTEMPTS = 8;
+/** Writing `sent` after the SMTP server accepted the mail is retried this often. */
+const RECORD_ATTEMPTS = 4;
 const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;
 /**
  * Backstop sweep: mail a node enqueued and then died before sending is picked
@@ -171,9 +173,11 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
       [id],
     );
     if (claimed.length === 0) return;
-    const mail = await this.outbox.findOneByOrFail({ id });
-    const mailbox = await this.mailboxes.entity(mail.mailboxId);
+    // Everything after the claim is inside the try: a row must never stay in `sending` because a lookup threw.
+    let mail: OutboundMailEntity | null = null;
     try {
+      mail = await this.outbox.findOneByOrFail({ id });
+      const mailbox = await this.mailboxes.entity(mail.mailboxId);
       await this.transport(mailbox).sendMail({
         from: mailbox.displayName ? { name: mailbox.displayName, address: mailbox.address } : mailbox.address,
         to: mail.toAddress,
@@ -187,13 +191,36 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
         attachments: mail.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.contentBase64, 'base64') })),
       });
     } catch (error) {
-      await this.failed(mail, error);
+      await this.failed(id, mail, error);
       return;
     }
     await this.delivered(mail);
   }
 
+  /**
+   * The SMTP server has the mail: record it, trying a few times — a row left
+   * in `sending` would be sent again by the stale sweep.
+   */
   private async delivered(mail: OutboundMailEntity): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.recordSent(mail);
+        break;
+      } catch (error) {
+        if (attempt >= RECORD_ATTEMPTS) {
+          this.logger.error(`outbound mail ${mail.id} was sent but could not be recorded (${String(error)}); the stale sweep may send it again`);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      }
+    }
+    const sent = await this.outbox.findOneByOrFail({ id: mail.id });
+    this.logger.log(`sent ${mail.kind} ${mail.id} to ${mail.toAddress} (attempt ${mail.attempts})`);
+    this.announce(sent);
+    for (const listener of this.sentListeners) listener(sent);
+  }
+
+  private async recordSent(mail: OutboundMailEntity): Promise<void> {
     const sentAt = new Date();
     await this.dataSource.transaction(async (manager) => {
       await manager.update(OutboundMailEntity, { id: mail.id }, { status: 'sent', sentAt, lastError: null, nextAttemptAt: null });
@@ -215,26 +242,25 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
         at: sentAt,
       }));
     });
-    const sent = await this.outbox.findOneByOrFail({ id: mail.id });
-    this.logger.log(`sent ${mail.kind} ${mail.id} to ${mail.toAddress} (attempt ${mail.attempts})`);
-    this.announce(sent);
-    for (const listener of this.sentListeners) listener(sent);
   }
 
-  private async failed(mail: OutboundMailEntity, error: unknown): Promise<void> {
+  /** `mail` is null when the row itself could not be read (then the failure counts as temporary). */
+  private async failed(id: string, mail: OutboundMailEntity | null, error: unknown): Promise<void> {
     const code = (error as { responseCode?: number }).responseCode;
     const message = error instanceof Error ? error.message : String(error);
     const permanent = typeof code === 'number' && code >= 500;
-    if (permanent || mail.attempts >= MAX_ATTEMPTS) {
-      await this.outbox.update({ id: mail.id }, { status: 'failed', lastError: message, nextAttemptAt: null });
-      this.logger.error(`outbound mail ${mail.id} to ${mail.toAddress} failed for good after ${mail.attempts} attempt(s): ${message}`);
-      this.announce(await this.outbox.findOneByOrFail({ id: mail.id }));
+    const attempts = mail?.attempts ?? 1;
+    const to = mail?.toAddress ?? '?';
+    if (permanent || attempts >= MAX_ATTEMPTS) {
+      await this.outbox.update({ id }, { status: 'failed', lastError: message, nextAttemptAt: null });
+      this.logger.error(`outbound mail ${id} to ${to} failed for good after ${attempts} attempt(s): ${message}`);
+      this.announce(await this.outbox.findOneByOrFail({ id }));
       return;
     }
-    const delay = Math.min(this.config.emailRetryBaseMs * 2 ** (mail.attempts - 1), MAX_RETRY_DELAY_MS);
+    const delay = Math.min(this.config.emailRetryBaseMs * 2 ** (attempts - 1), MAX_RETRY_DELAY_MS);
     const nextAttemptAt = new Date(Date.now() + delay);
-    await this.outbox.update({ id: mail.id }, { status: 'queued', lastError: message, nextAttemptAt });
-    this.logger.warn(`outbound mail ${mail.id} to ${mail.toAddress}: attempt ${mail.attempts} failed (${message}); retrying in ${delay} ms`);
+    await this.outbox.update({ id }, { status: 'queued', lastError: message, nextAttemptAt });
+    this.logger.warn(`outbound mail ${id} to ${to}: attempt ${attempts} failed (${message}); retrying in ${delay} ms`);
     this.armRetry(nextAttemptAt.getTime());
   }
 

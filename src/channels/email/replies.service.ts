@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { FindOptionsWhere, In, Repository } from 'typeorm';
+import { FindOptionsWhere, In, Raw, Repository } from 'typeorm';
 import { AgentEntity } from '../../agents/agent.entity';
 import { AuthUser } from '../../auth/auth-user';
 import { hasRole } from '../../auth/roles';
@@ -63,7 +63,11 @@ export class RepliesService implements OnModuleInit {
     const conversation = await this.conversations.entity(conversationId);
     if (conversation.channel !== 'email') throw new EmailException(EmailExceptionCode.NOT_EMAIL_CONVERSATION, `conversation ${conversation.ref} is not an email conversation`);
     const task = await this.authorize(user, conversation, dto.taskId);
-    const answered = await this.messages.findOne({ where: { conversationId, direction: 'in', channel: 'email' }, order: { at: 'DESC' } });
+    // The customer's latest mail someone can answer: an out-of-office or a bounce threaded in since does not count.
+    const answered = await this.messages.findOne({
+      where: { conversationId, direction: 'in', channel: 'email', meta: Raw((alias) => `${alias} ->> 'replyAddress' IS NOT NULL`) },
+      order: { at: 'DESC' },
+    });
     const to = (answered?.meta?.replyAddress as string | null | undefined) ?? null;
     if (!answered || !to) throw new EmailException(EmailExceptionCode.NO_RECIPIENT, `conversation ${conversation.ref} has no customer mail to answer`);
     if (!answered.mailboxId) throw new EmailException(EmailExceptionCode.NO_MAILBOX, `conversation ${conversation.ref} came through no mailbox`);
