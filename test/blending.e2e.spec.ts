@@ -32,7 +32,7 @@ describe.each<StoreKind>(['memory', 'redis'])('blending (%s store)', (store) => 
   let scenario = 0;
   const skill = () => `b${scenario}`;
 
-  const QUIET = { lullMaxVoiceWaiting: 0, lullMaxVoiceWaitSeconds: 0, voiceReserveAgents: 0, interruptibleEmail: false, emailSlaGuardPercent: 80, channelCapacity: {}, teams: {} };
+  const QUIET = { lullMaxVoiceWaiting: 0, lullMaxVoiceWaitSeconds: 0, voiceReserveAgents: 0, interruptibleEmail: false, chatDuringCalls: false, emailSlaGuardPercent: 80, channelCapacity: {}, teams: {} };
 
   const setPolicy = async (change: Record<string, unknown>) => {
     const res = await app.api.put('/api/blending', change);
@@ -173,6 +173,40 @@ describe.each<StoreKind>(['memory', 'redis'])('blending (%s store)', (store) => 
     expect(a.socket.all('offer').filter((o) => o.task.id === call.id)).toHaveLength(0);
   });
 
+  it('keeps a call exclusive of chats by default, and lets chats and a call run together with chatDuringCalls', async () => {
+    await setPolicy(QUIET);
+    const voice = await createQueue(app, { channel: 'voice', skills: [skill()], slaSeconds: 20 });
+    const chat = await createQueue(app, { channel: 'chat', skills: [skill()], slaSeconds: 60 });
+    const a = await agentOnline({ voice: 1, chat: 2, email: 1 });
+    const first = await createTask(app, { channel: 'chat', queue: chat.id });
+    await take(a, first.id);
+    // Off: the agent holds a chat, so the call waits although the agent has room on voice.
+    const call = await createTask(app, { channel: 'voice', queue: voice.id });
+    await sleep(400);
+    expect(a.socket.all('offer').filter((o) => o.task.id === call.id)).toHaveLength(0);
+    expect((await app.api.get(`/api/tasks/${call.id}`)).body.status).toBe('queued');
+    // On: the waiting call reaches the agent at once (a policy change re-runs matching)…
+    expect(await setPolicy({ chatDuringCalls: true })).toMatchObject({ chatDuringCalls: true });
+    await take(a, call.id, 2000);
+    // …and a chat still comes while the call is up, up to the chat capacity.
+    const second = await createTask(app, { channel: 'chat', queue: chat.id });
+    await take(a, second.id, 2000);
+    expect((await app.api.get(`/api/agents/${a.id}`)).body.load).toMatchObject({ voice: 1, chat: 2 });
+    // Email is never offered during a call, whatever this option says (the agent has room for one).
+    const email = await createTask(app, { channel: 'email', queue: (await createQueue(app, { channel: 'email', skills: [skill()] })).id });
+    await sleep(300);
+    expect((await app.api.get(`/api/tasks/${email.id}`)).body.status).toBe('queued');
+    // Off again: nothing is taken away, but the next chat waits while the call is up.
+    await setPolicy({ chatDuringCalls: false });
+    await complete(a, second.id);
+    const third = await createTask(app, { channel: 'chat', queue: chat.id });
+    await sleep(400);
+    expect(a.socket.all('offer').filter((o) => o.task.id === third.id)).toHaveLength(0);
+    expect((await app.api.get(`/api/tasks/${call.id}`)).body).toMatchObject({ status: 'assigned', agentId: a.id });
+    expect((await app.api.get(`/api/tasks/${first.id}`)).body).toMatchObject({ status: 'assigned', agentId: a.id });
+    for (const id of [third.id, email.id]) expect((await app.api.post(`/api/tasks/${id}/cancel`)).status).toBe(200);
+  });
+
   it('offers an email close to its SLA even during a peak, when its guard time comes (store timer, no event)', async () => {
     // 4 s SLA, guard at 50 %: the email must go out 2 s after it arrived, peak or not.
     await setPolicy({ ...QUIET, emailSlaGuardPercent: 50 });
@@ -242,6 +276,8 @@ describe.each<StoreKind>(['memory', 'redis'])('blending (%s store)', (store) => 
       for (const bad of [
         { lullMaxVoiceWaiting: -1 },
         { interruptibleEmail: 'yes' },
+        { chatDuringCalls: 1 },
+        { chatDuringCalls: null },
         { emailSlaGuardPercent: 101 },
         { lullMaxVoiceWaiting: 3, unknown: 1 },
         { channelCapacity: { email: 99 } },

@@ -112,6 +112,7 @@ export class BlendingPolicyService implements OnModuleInit {
       if (dto.lullMaxVoiceWaitSeconds !== undefined) after.lullMaxVoiceWaitSeconds = dto.lullMaxVoiceWaitSeconds;
       if (dto.voiceReserveAgents !== undefined) after.voiceReserveAgents = dto.voiceReserveAgents;
       if (dto.interruptibleEmail !== undefined) after.interruptibleEmail = dto.interruptibleEmail;
+      if (dto.chatDuringCalls !== undefined) after.chatDuringCalls = dto.chatDuringCalls;
       if (dto.emailSlaGuardPercent !== undefined) after.emailSlaGuardPercent = dto.emailSlaGuardPercent;
       if (dto.channelCapacity !== undefined) after.channelCapacity = compact({ ...dto.channelCapacity });
       if (teams !== undefined) after.teams = teams;

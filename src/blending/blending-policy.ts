@@ -27,6 +27,12 @@ export interface BlendingPolicy {
   voiceReserveAgents: number;
   /** An agent working on emails may still be offered a call (the email is parked). */
   interruptibleEmail: boolean;
+  /**
+   * Chats and a call at the same time: an agent on a call may still be
+   * offered chats, and one holding chats a call (each up to its capacity).
+   * Off by default: a call is exclusive.
+   */
+  chatDuringCalls: boolean;
   /** An email that has waited this share of its SLA is offered even outside a lull. */
   emailSlaGuardPercent: number;
   /** Floor-wide caps per channel on top of each agent's capacity (`{}`: none). */
@@ -40,6 +46,7 @@ export const DEFAULT_BLENDING_POLICY: BlendingPolicy = {
   lullMaxVoiceWaitSeconds: 0,
   voiceReserveAgents: 0,
   interruptibleEmail: false,
+  chatDuringCalls: false,
   emailSlaGuardPercent: 80,
   channelCapacity: {},
   teams: {},
@@ -54,13 +61,19 @@ export function clonePolicy(policy: BlendingPolicy): BlendingPolicy {
  * Exclusivity, enforced atomically by the state store on every claim: a call
  * is exclusive (an agent with chat or email work is offered no call, and an
  * agent on a call is offered nothing else), except that with interruptible
- * email an agent working on emails may still take a call.
+ * email an agent working on emails may still take a call, and with
+ * `chatDuringCalls` chat and voice no longer block each other (a chat can
+ * arrive during a call, a call while chats are open). Email is never offered
+ * during a call.
  */
-export function claimRulesFor(policy: Pick<BlendingPolicy, 'interruptibleEmail'>): ClaimRules {
+export function claimRulesFor(policy: Pick<BlendingPolicy, 'interruptibleEmail' | 'chatDuringCalls'>): ClaimRules {
+  const voice: Channel[] = [];
+  if (!policy.chatDuringCalls) voice.push('chat');
+  if (!policy.interruptibleEmail) voice.push('email');
   return {
     blockers: {
-      voice: policy.interruptibleEmail ? ['chat'] : ['chat', 'email'],
-      chat: ['voice'],
+      voice,
+      chat: policy.chatDuringCalls ? [] : ['voice'],
       email: ['voice'],
     },
   };

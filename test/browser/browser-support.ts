@@ -32,13 +32,23 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /**
- * Several pages side by side in one picture (e.g. two agents working at the
- * same time), each under its caption: the pages are captured, then laid out
- * in a page of their own and captured again. Only with UPDATE_SCREENSHOTS=1.
+ * Several captures side by side in one picture (two agents working at the
+ * same time, or one screen in two states), each under its caption: each page
+ * is captured in turn, after its `prepare` step if it has one (e.g. selecting
+ * another tab), then the captures are laid out in a page of their own and
+ * captured again. Only with UPDATE_SCREENSHOTS=1.
  */
-export async function screenshotSideBySide(browser: Browser, name: string, shots: Array<{ page: Page; caption: string }>): Promise<void> {
+export async function screenshotSideBySide(
+  browser: Browser,
+  name: string,
+  shots: Array<{ page: Page; caption: string; prepare?: () => Promise<void> }>,
+): Promise<void> {
   if (!UPDATE_SCREENSHOTS) return;
-  const images = await Promise.all(shots.map(async ({ page }) => (await page.screenshot({ animations: 'disabled' })).toString('base64')));
+  const images: string[] = [];
+  for (const { page, prepare } of shots) {
+    await prepare?.();
+    images.push((await page.screenshot({ animations: 'disabled' })).toString('base64'));
+  }
   const context = await browser.newContext({ viewport: { width: 800, height: 600 }, deviceScaleFactor: 1 });
   try {
     const page = await context.newPage();

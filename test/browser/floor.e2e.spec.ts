@@ -9,7 +9,7 @@ import { wallboardMatchesApi } from './wallboard-check';
 const PASSWORD = 'agent-password-1';
 const SECRET = 'telephony-browser-secret-0123456789';
 /** The policy every scenario starts from: email waits while any call waits (however long). */
-const BASE_POLICY = { lullMaxVoiceWaiting: 0, lullMaxVoiceWaitSeconds: 600, voiceReserveAgents: 0, interruptibleEmail: false, emailSlaGuardPercent: 80 };
+const BASE_POLICY = { lullMaxVoiceWaiting: 0, lullMaxVoiceWaitSeconds: 600, voiceReserveAgents: 0, interruptibleEmail: false, chatDuringCalls: false, emailSlaGuardPercent: 80 };
 
 /**
  * The floor in a real browser (client-softphone, built by `npm run build`):
@@ -75,7 +75,7 @@ describe('the floor in a real browser: calls, chats, blending, wallboard, qualit
     await env?.dispose();
   });
 
-  it('works a call and a chat in parallel tabs: the call held, resumed and ended with a disposition, the chat answered', async () => {
+  it('works a call and a chat in parallel tabs of one workspace (chats during calls on): the call held, resumed and ended with a disposition, the chat answered', async () => {
     const hotline = await createQueue(app, { name: 'Hotline FR', channel: 'voice', skills: ['fa-voice'], wrapUpSeconds: 60 });
     const archive = await createQueue(app, { name: 'Hotline (archive)', channel: 'voice', skills: ['fa-old'], wrapUpSeconds: 0 });
     const webChat = await createQueue(app, { name: 'Web chat', channel: 'chat', skills: ['fa-chat'], wrapUpSeconds: 0 });
@@ -92,38 +92,33 @@ describe('the floor in a real browser: calls, chats, blending, wallboard, qualit
     expect(await marcSocket.emit('offer:accept', { offerId: earlierOffer.offerId })).toMatchObject({ ok: true });
     expect((await app.api.as(marc.token).post(`/api/calls/${earlier.body.taskId}/end`, { disposition: 'follow-up' })).status).toBe(200);
 
-    const ines = await createAgent(app, { name: 'Inès Garnier', skills: { 'fa-voice': 6 }, capacity: { voice: 1, chat: 0, email: 0 } });
-    const yanis = await createAgent(app, { name: 'Yanis Benali', skills: { 'fa-chat': 6 }, capacity: { voice: 0, chat: 2, email: 0 } });
-    const [voicePage, chatPage] = await Promise.all([open(ines.email), open(yanis.email)]);
-    await Promise.all([goAvailable(voicePage), goAvailable(chatPage)]);
+    // One agent for both: a call and chats at once (voice 1, chat 2), which the supervisor allows in the blending panel.
+    const ines = await createAgent(app, { name: 'Inès Garnier', skills: { 'fa-voice': 6, 'fa-chat': 6 }, capacity: { voice: 1, chat: 2, email: 0 } });
+    const supervisor = await createAgent(app, { name: 'Nadia Lefèvre', role: 'supervisor' });
+    const [page, board] = await Promise.all([open(ines.email), open(supervisor.email)]);
+    const parallel = board.getByLabel('Chats during calls');
+    expect(await parallel.isChecked()).toBe(false);
+    await parallel.check();
+    await board.getByTestId('blending-panel').getByText('Applied.').waitFor();
+    expect((await app.api.get('/api/blending')).body.chatDuringCalls).toBe(true);
+    await goAvailable(page);
 
-    // The call rings on Inès's screen, with the caller's number; she takes it and the PBX connects it.
+    // The call rings with the caller's number; Inès takes it and the PBX connects it.
     const callId = `fa-call-${Date.now()}`;
     const { body: call } = await sim.offer(callId, { from: phone, queue: hotline.name });
-    const ringing = voicePage.locator(`[data-testid=offer][data-task-id="${call.taskId}"]`);
+    const ringing = page.locator(`[data-testid=offer][data-task-id="${call.taskId}"]`);
     expect(await text(ringing)).toContain(phone);
-    const callPanel = await accept(voicePage, call.taskId);
+    const callPanel = await accept(page, call.taskId);
     const assign = await sim.nextAssign((a) => a.payload.callId === callId);
     expect(assign.payload).toMatchObject({ type: 'call.assign', agentId: ines.id });
     await sim.answer(callId);
-
-    // A visitor opens a chat meanwhile: it rings on Yanis's screen, in parallel.
-    const chat = await new ApiClient(app.url).post('/api/chat/sessions', { name: 'Léa Moreau', email: 'lea.moreau@example.fr', queue: webChat.name, language: 'fr' });
-    expect(chat.status).toBe(201);
-    const visitor = await SocketClient.connect(app.url, '/chat', chat.body.token);
-    sockets.push(visitor);
-    await visitor.next('session');
-    expect(await visitor.emit('message', { text: 'Bonjour, ma box ne fonctionne plus depuis ce matin' })).toMatchObject({ ok: true, status: 'queued' });
-    const chatOffer = chatPage.locator('[data-testid=offer]');
-    await chatOffer.waitFor();
-    const chatTaskId = (await chatOffer.getAttribute('data-task-id'))!;
-    const chatPanel = await accept(chatPage, chatTaskId);
 
     // The call card: number, the customer's name (from the journey), a running timer; the journey shows Marc's call.
     const card = callPanel.locator('[data-testid=call-card]');
     await card.locator('[data-testid=caller-number]', { hasText: phone }).waitFor();
     await card.locator('[data-testid=caller-name]', { hasText: 'Claire Dubois' }).waitFor();
-    await voicePage.getByRole('tab', { name: /Claire Dubois/ }).waitFor();
+    const callTab = page.getByRole('tab', { name: /Claire Dubois/ });
+    await callTab.waitFor();
     await eventually(async () => {
       const seconds = Number(await card.locator('[data-testid=call-timer]').getAttribute('data-seconds'));
       return seconds >= 1 ? true : `timer at ${seconds}`;
@@ -135,49 +130,71 @@ describe('the floor in a real browser: calls, chats, blending, wallboard, qualit
     expect(await text(past.locator('[data-field=handled-by]'))).toContain('Marc Petit');
     expect(await text(past.locator('[data-field=outcome]'))).toBe('Follow-up needed');
 
-    // Hold: the PBX is told, the card says so (in every tab of the agent's).
+    // Hold: the PBX is told, the card says so.
     await card.getByRole('button', { name: 'Hold' }).click();
     await callPanel.locator('[data-testid=call-card][data-call-state=held]').waitFor();
     await sim.nextAssign((a) => a.payload.callId === callId && a.payload.type === 'call.hold');
 
-    // Meanwhile Yanis answers the chat; the visitor reads it and answers back.
+    // A visitor opens a chat meanwhile: it rings on Inès's screen, on the call, and opens in a second tab.
+    const chat = await new ApiClient(app.url).post('/api/chat/sessions', { name: 'Léa Moreau', email: 'lea.moreau@example.fr', queue: webChat.name, language: 'fr' });
+    expect(chat.status).toBe(201);
+    const visitor = await SocketClient.connect(app.url, '/chat', chat.body.token);
+    sockets.push(visitor);
+    await visitor.next('session');
+    expect(await visitor.emit('message', { text: 'Bonjour, ma box ne fonctionne plus depuis ce matin' })).toMatchObject({ ok: true, status: 'queued' });
+    const chatOffer = page.locator('[data-testid=offer]');
+    await chatOffer.waitFor();
+    const chatTaskId = (await chatOffer.getAttribute('data-task-id'))!;
+    const chatPanel = await accept(page, chatTaskId);
+    const chatTab = page.getByRole('tab', { name: /Léa Moreau/ });
+    await chatTab.waitFor();
+    expect(await page.getByRole('tab').count()).toBe(2);
+    expect(await chatTab.getAttribute('aria-selected')).toBe('true');
+    expect((await app.api.get(`/api/agents/${ines.id}`)).body.load).toMatchObject({ voice: 1, chat: 1 });
+
+    // Inès answers the chat; the visitor reads it and answers back. The call stays on hold in its tab.
     const thread = chatPanel.locator('[data-testid=chat-thread]');
     await thread.getByText('Bonjour, ma box ne fonctionne plus depuis ce matin').waitFor();
-    await chatPage.getByRole('tab', { name: /Léa Moreau/ }).waitFor();
     await thread.getByLabel('Write to the customer').fill('Bonjour Léa, je regarde votre ligne tout de suite.');
     await thread.getByRole('button', { name: 'Send' }).click();
-    expect(await visitor.next('message', (m) => m.author === 'agent')).toMatchObject({ text: 'Bonjour Léa, je regarde votre ligne tout de suite.', name: 'Yanis Benali' });
+    expect(await visitor.next('message', (m) => m.author === 'agent')).toMatchObject({ text: 'Bonjour Léa, je regarde votre ligne tout de suite.', name: 'Inès Garnier' });
     await visitor.emit('message', { text: 'Merci beaucoup !' });
     await thread.getByText('Merci beaucoup !').waitFor();
 
-    await Promise.all([voicePage.setViewportSize({ width: 1120, height: 900 }), chatPage.setViewportSize({ width: 1120, height: 900 })]);
-    await screenshotSideBySide(browser, 'agent-workspace', [
-      { page: voicePage, caption: 'Inès: a call on hold, the caller’s journey' },
-      { page: chatPage, caption: 'Yanis: a chat, at the same time' },
+    await page.setViewportSize({ width: 1120, height: 900 });
+    await screenshotSideBySide(browser, 'agent-call-and-chat', [
+      { page, caption: 'Inès: the chat, while a call waits on hold in the next tab', prepare: () => chatTab.click() },
+      { page, caption: 'Inès: the call on hold, the caller’s journey', prepare: () => callTab.click() },
     ]);
 
-    // Resume with the keyboard (Alt+H in the call card).
+    // Back to the call with the keyboard (arrows move between tabs), resumed with Alt+H in the call card.
+    await chatTab.click();
+    await chatTab.focus();
+    await page.keyboard.press('ArrowLeft');
+    expect(await callTab.getAttribute('aria-selected')).toBe('true');
     await card.getByRole('button', { name: 'Resume' }).focus();
-    await voicePage.keyboard.press('Alt+h');
+    await page.keyboard.press('Alt+h');
     await callPanel.locator('[data-testid=call-card][data-call-state=talking]').waitFor();
     await sim.nextAssign((a) => a.payload.callId === callId && a.payload.type === 'call.resume');
 
-    // End the call with a disposition: wrap-up, the PBX hangs up, the card shows the call ended.
+    // End the call with a disposition: wrap-up, the PBX hangs up, the card shows the call ended; the chat goes on.
     await card.getByLabel('Disposition').selectOption('resolved');
     await callPanel.getByLabel('Notes (kept in this screen)').fill('Box redémarrée à distance, OK.');
     await card.getByRole('button', { name: 'End call' }).click();
     await callPanel.locator('[data-testid=task-status][data-status=wrapping]').waitFor();
     await callPanel.locator('[data-testid=call-card][data-call-state=ended]').waitFor();
-    await presence(voicePage, 'wrapup', 'after-task');
+    await presence(page, 'wrapup', 'after-task');
     await sim.nextAssign((a) => a.payload.callId === callId && a.payload.type === 'call.hangup');
     expect(commands(callId)).toEqual(['call.assign', 'call.hold', 'call.resume', 'call.hangup']);
     expect(await callPanel.getByLabel('Notes (kept in this screen)').inputValue()).toBe('Box redémarrée à distance, OK.');
 
-    // Yanis completes the chat: the visitor is told.
+    // The chat, in its tab, is completed: the visitor is told; the call's wrap-up tab remains.
+    await chatTab.click();
     await chatPanel.getByLabel('Disposition').selectOption('resolved');
     await chatPanel.getByRole('button', { name: 'Complete' }).click();
     expect(await visitor.next('closed')).toEqual({ reason: 'completed' });
-    await chatPage.getByTestId('workspace-empty').waitFor();
+    await chatTab.waitFor({ state: 'detached' });
+    expect(await callTab.getAttribute('aria-selected')).toBe('true');
 
     // The record: disposition, and the hold in the task history.
     const done = (await app.api.get(`/api/tasks/${call.taskId}`)).body;
@@ -185,13 +202,14 @@ describe('the floor in a real browser: calls, chats, blending, wallboard, qualit
     const journey = (await app.api.get(`/api/customers/${customer.body.id}/journey`)).body;
     const contact = journey.contacts.find((c: { conversationId: string }) => c.conversationId === done.conversationId);
     expect(contact.tasks[0].events.map((e: { type: string }) => e.type)).toEqual(['created', 'offered', 'assigned', 'connected', 'held', 'resumed', 'completed']);
-    expect((await app.api.get(`/api/tasks/${chatTaskId}`)).body).toMatchObject({ status: 'completed', disposition: 'resolved', agentId: yanis.id });
+    expect((await app.api.get(`/api/tasks/${chatTaskId}`)).body).toMatchObject({ status: 'completed', disposition: 'resolved', agentId: ines.id });
 
-    // The wrap-up screen in French, then Ready.
-    await voicePage.getByLabel('Language').selectOption('fr');
+    // The wrap-up screen in French, then Ready: the workspace is empty.
+    await page.getByLabel('Language').selectOption('fr');
     await card.locator('[data-testid=call-state]', { hasText: 'Terminé' }).waitFor();
-    await voicePage.getByRole('button', { name: 'Prêt' }).click();
-    await presence(voicePage, 'available');
+    await page.getByRole('button', { name: 'Prêt' }).click();
+    await presence(page, 'available');
+    await page.getByTestId('workspace-empty').waitFor();
   });
 
   it('lets a supervisor loosen the lull rule in the blending panel: the agent held back from email gets an email offer', async () => {

@@ -12,9 +12,10 @@ import './agent/acd-agent-view';
 import './supervisor/acd-wallboard';
 import './supervisor/acd-reports';
 import './supervisor/acd-quality';
+import './supervisor/acd-approvals';
 import { customerJourneys } from '../lib/customer-journeys';
 
-const VIEWS = ['agent', 'wallboard', 'quality', 'reports'] as const;
+const VIEWS = ['agent', 'wallboard', 'approvals', 'quality', 'reports'] as const;
 type View = (typeof VIEWS)[number];
 
 /**
@@ -40,6 +41,10 @@ export class AcdApp extends AcdElement {
       }
       nav a[aria-current='page'] { background: #2a4466; color: #fff; }
       nav a:hover { color: #fff; }
+      nav .pending {
+        display: inline-block; min-width: 1.3rem; padding: 0 .35rem; margin-left: .2rem; border-radius: 999px;
+        background: #f0b429; color: #14233a; font-size: .8rem; text-align: center;
+      }
       .spacer { flex: 1; }
       header select { background: #22395a; color: #fff; border-color: #3b5a82; min-height: 1.9rem; }
       header button { background: transparent; color: #fff; border-color: #3b5a82; min-height: 1.9rem; }
@@ -73,7 +78,9 @@ export class AcdApp extends AcdElement {
         ${supervisor
           ? html`<nav aria-label=${t('app.nav')}>
               ${VIEWS.map(
-                (name) => html`<a href="#/${name}" aria-current=${view === name ? 'page' : 'false'}>${t(`app.view.${name}` as MessageKey)}</a>`,
+                (name) => html`<a href="#/${name}" aria-current=${view === name ? 'page' : 'false'}
+                  >${t(`app.view.${name}` as MessageKey)}${name === 'approvals' ? this.pendingBadge() : nothing}</a
+                >`,
               )}
             </nav>`
           : nothing}
@@ -96,11 +103,21 @@ export class AcdApp extends AcdElement {
           ? html`<acd-agent-view></acd-agent-view>`
           : view === 'wallboard'
             ? html`<acd-wallboard></acd-wallboard>`
-            : view === 'quality'
-              ? html`<acd-quality></acd-quality>`
-              : html`<acd-reports></acd-reports>`}
+            : view === 'approvals'
+              ? html`<acd-approvals></acd-approvals>`
+              : view === 'quality'
+                ? html`<acd-quality></acd-quality>`
+                : html`<acd-reports></acd-reports>`}
       </main>
     `;
+  }
+
+  /** How many replies wait for approval (known once the supervisor socket is up). */
+  private pendingBadge() {
+    const count = supervisorSession.pendingReplies.size;
+    return supervisorSession.repliesState === 'ready' && count > 0
+      ? html` <span class="pending" data-testid="nav-approvals-count" aria-hidden="true">${count}</span><span class="sr-only">${t('approvals.navCount', { count })}</span>`
+      : nothing;
   }
 
   override willUpdate(): void {

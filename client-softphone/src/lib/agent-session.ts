@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
-import { api, ApiError } from './api';
-import type { Ack, AgentClientEvents, AgentServerEvents, CallControlResult, ChatLine, PresenceState, PresenceView, TaskView } from './contract';
+import { api, ApiError, isMissing } from './api';
+import type { Ack, AgentClientEvents, AgentServerEvents, CallControlResult, ChatLine, PresenceState, PresenceView, ReplyView, TaskView, TemplateSummary } from './contract';
 import type { MessageKey } from './i18n';
 import { Store } from './store';
 
@@ -21,7 +21,27 @@ export interface Notice {
   key?: MessageKey;
   /** Untranslated detail (a reason code, an error code). */
   detail?: string;
+  /** Values of the translated text's placeholders. */
+  params?: Record<string, string>;
 }
+
+/** The reply being written on an email conversation (kept here, so switching tabs or a re-render loses nothing). */
+export interface ReplyDraft {
+  text: string;
+  templateId: string | null;
+  /** The rejected reply whose text was put back into the editor, if any. */
+  returnedFrom: string | null;
+}
+
+/** A customer's mail that arrived on a conversation the agent holds (`email:message`). */
+export interface NewMail {
+  taskId: string;
+  from: string | null;
+  subject: string | null;
+  at: number;
+}
+
+export type ReplyBody = { text: string; templateId?: string; taskId?: string; submitForApproval?: boolean };
 
 /** Statuses after which a task is no longer the agent's work (its tab shows why until closed). */
 const ENDED = new Set(['completed', 'canceled', 'abandoned', 'transferred']);
@@ -50,6 +70,20 @@ export class AgentSession extends Store {
   /** Chat lines per task (`chat:transcript` on accept, then `chat:message`), and chats the visitor left. */
   readonly chats = new Map<string, ChatLine[]>();
   readonly chatsClosed = new Map<string, string>();
+  /** The agent's replies on email conversations (`GET /api/replies`, then `reply:updated`), by id. */
+  readonly replies = new Map<string, ReplyView>();
+  /** Reply drafts by conversation id. */
+  readonly drafts = new Map<string, ReplyDraft>();
+  /** Bumped when a conversation's thread changed (a customer's mail came in, a reply went out): its view reads it again. */
+  readonly threadVersions = new Map<string, number>();
+  /** The latest customer's mail per conversation that arrived while the agent held it. */
+  readonly newMail = new Map<string, NewMail>();
+  /** Tasks with something new the agent has not looked at (their tab is not the active one). */
+  readonly unread = new Set<string>();
+  /** Reply templates (`GET /api/templates`), read once per connection; 'missing' when the server has none. */
+  templates: TemplateSummary[] | 'missing' | null = null;
+  private templatesRequest: Promise<void> | null = null;
+  private readonly repliesLoaded = new Set<string>();
   private socket: AgentSocket | null = null;
 
   connect(token: string): void {
@@ -94,6 +128,14 @@ export class AgentSession extends Store {
       this.chatsClosed.set(taskId, reason);
       this.changed();
     });
+    socket.on('email:message', ({ taskId, conversationId, from, subject }) => {
+      this.newMail.set(conversationId, { taskId, from, subject, at: Date.now() });
+      this.bumpThread(conversationId);
+      if (this.activeTaskId !== taskId) this.unread.add(taskId);
+      this.notice = { kind: 'info', text: 'email.newMail', key: 'email.newMail', params: { from: from ?? '?' } };
+      this.changed();
+    });
+    socket.on('reply:updated', ({ reply }) => this.takeReply(reply, true));
     socket.on('error', (error) => {
       this.notice = { kind: 'error', text: error.message, detail: error.code };
       this.changed();
@@ -108,6 +150,13 @@ export class AgentSession extends Store {
     this.tasks.clear();
     this.chats.clear();
     this.chatsClosed.clear();
+    this.replies.clear();
+    this.repliesLoaded.clear();
+    this.drafts.clear();
+    this.newMail.clear();
+    this.unread.clear();
+    this.templates = null;
+    this.templatesRequest = null;
     this.activeTaskId = null;
     this.connection = 'connecting';
   }
@@ -159,7 +208,108 @@ export class AgentSession extends Store {
 
   select(taskId: string): void {
     this.activeTaskId = taskId;
+    this.unread.delete(taskId);
     this.changed();
+  }
+
+  /** The agent's replies on a conversation, newest first (read from the server once, then kept live). */
+  repliesOf(conversationId: string): ReplyView[] {
+    if (!this.repliesLoaded.has(conversationId)) {
+      this.repliesLoaded.add(conversationId);
+      api<ReplyView[]>('GET', `/api/replies?conversationId=${encodeURIComponent(conversationId)}`)
+        .then((replies) => {
+          replies.forEach((reply) => this.replies.set(reply.id, reply));
+          // After a reload: the latest reply, if it came back rejected, is still to be fixed.
+          const latest = this.latestReply(conversationId);
+          if (latest?.status === 'rejected') this.restore(latest);
+          this.changed();
+        })
+        .catch((error: unknown) => {
+          if (!isMissing(error)) console.warn('replies not loaded', error);
+        });
+    }
+    return [...this.replies.values()].filter((r) => r.conversationId === conversationId && r.kind === 'reply').sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  draftOf(conversationId: string): ReplyDraft {
+    return this.drafts.get(conversationId) ?? { text: '', templateId: null, returnedFrom: null };
+  }
+
+  setDraft(conversationId: string, change: Partial<ReplyDraft>): void {
+    this.drafts.set(conversationId, { ...this.draftOf(conversationId), ...change });
+    this.changed();
+  }
+
+  /** `POST /api/conversations/:id/reply`: the answer's reply is kept (its state then follows `reply:updated`); a refusal becomes a notice. */
+  async sendReply(conversationId: string, body: ReplyBody): Promise<ReplyView | null> {
+    try {
+      const reply = await api<ReplyView>('POST', `/api/conversations/${encodeURIComponent(conversationId)}/reply`, body);
+      this.drafts.delete(conversationId);
+      this.newMail.delete(conversationId);
+      this.takeReply(reply, false);
+      return reply;
+    } catch (error) {
+      this.notice = { kind: 'error', text: error instanceof Error ? error.message : String(error), detail: error instanceof ApiError ? (error.code ?? String(error.status)) : undefined };
+      this.changed();
+      return null;
+    }
+  }
+
+  /** Reply templates, read once (the editor lists them by the mail's language). */
+  ensureTemplates(): void {
+    if (this.templatesRequest) return;
+    this.templatesRequest = api<TemplateSummary[]>('GET', '/api/templates')
+      .then((templates) => {
+        this.templates = templates;
+      })
+      .catch((error: unknown) => {
+        if (!isMissing(error)) console.warn('templates not loaded', error);
+        this.templates = 'missing';
+      })
+      .then(() => this.changed());
+  }
+
+  threadVersion(conversationId: string): number {
+    return this.threadVersions.get(conversationId) ?? 0;
+  }
+
+  private bumpThread(conversationId: string): void {
+    this.threadVersions.set(conversationId, this.threadVersion(conversationId) + 1);
+  }
+
+  /**
+   * A reply's new state. Rejected: its text goes back into the editor (unless
+   * the agent already wrote something else there), with the supervisor's
+   * comment beside it. Sent: the thread is read again (the reply is in it).
+   */
+  private takeReply(reply: ReplyView, live: boolean): void {
+    const known = this.replies.get(reply.id);
+    this.replies.set(reply.id, reply);
+    if (reply.kind === 'reply' && reply.status === 'rejected' && known?.status !== 'rejected') {
+      if (this.latestReply(reply.conversationId)?.id === reply.id) this.restore(reply);
+      if (live) {
+        this.notice = { kind: 'info', text: reply.reviewComment ?? '', key: 'reply.returnedNotice', params: { comment: reply.reviewComment ?? '' } };
+        const taskId = reply.taskId;
+        if (taskId && this.activeTaskId !== taskId) this.unread.add(taskId);
+      }
+    }
+    if (reply.status === 'sent' && known?.status !== 'sent') this.bumpThread(reply.conversationId);
+    this.changed();
+  }
+
+  /** Puts a returned reply's text back into the editor, unless the agent is already writing something else. */
+  private restore(reply: ReplyView): void {
+    const draft = this.draftOf(reply.conversationId);
+    if (draft.returnedFrom === reply.id || draft.text.trim()) return;
+    this.drafts.set(reply.conversationId, { text: reply.text, templateId: reply.templateId, returnedFrom: reply.id });
+  }
+
+  private latestReply(conversationId: string): ReplyView | null {
+    let latest: ReplyView | null = null;
+    for (const reply of this.replies.values()) {
+      if (reply.conversationId === conversationId && reply.kind === 'reply' && (!latest || reply.createdAt > latest.createdAt)) latest = reply;
+    }
+    return latest;
   }
 
   closeTask(taskId: string): void {
@@ -167,6 +317,7 @@ export class AgentSession extends Store {
     this.notes.delete(taskId);
     this.chats.delete(taskId);
     this.chatsClosed.delete(taskId);
+    this.unread.delete(taskId);
     if (this.activeTaskId === taskId) this.activeTaskId = [...this.tasks.keys()].pop() ?? null;
     this.changed();
   }

@@ -29,3 +29,28 @@ export async function api<T>(method: string, path: string, body?: unknown, accep
 
 /** True for "this endpoint does not exist (yet)": panels bound to endpoints still being built degrade on it. */
 export const isMissing = (error: unknown): boolean => error instanceof ApiError && (error.status === 404 || error.status === 501);
+
+/**
+ * Downloads a protected file (bearer token, so not a plain link): fetched as a
+ * blob, then saved under `filename` through a temporary `<a download>`. The
+ * server sends it as `application/octet-stream`, so nothing from outside is
+ * ever rendered in the app's origin.
+ */
+export async function download(path: string, filename: string): Promise<void> {
+  const response = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  if (!response.ok) {
+    const problem = (await response.json().catch(() => null)) as { code?: string; message?: string } | null;
+    throw new ApiError(response.status, problem?.code ?? null, problem?.message ?? response.statusText);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  link.rel = 'noopener';
+  link.style.display = 'none';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The browser has taken the blob once the click is handled; keep it a while for slow disks.
+  window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

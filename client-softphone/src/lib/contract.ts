@@ -11,6 +11,7 @@ export type {
   BlendingPush,
   ChatLine,
   PresenceView,
+  ReplyView,
   SupervisorAgentView,
   SupervisorServerEvents,
   TaskView,
@@ -93,4 +94,71 @@ export interface JourneyContact {
     disposition: string | null;
     events: Array<{ type: string; at: string; agentId: string | null; data: Record<string, unknown> }>;
   }>;
+}
+
+/**
+ * `GET /api/conversations/:id` (src/conversations/conversation.view.ts; that
+ * file also imports entities, which this build does not compile, hence the
+ * copy).
+ */
+export interface ConversationView {
+  id: string;
+  ref: string;
+  channel: import('../../../src/tasks/channel').Channel;
+  subject: string | null;
+  status: string;
+  ownerAgentId: string | null;
+  createdAt: string;
+  customer: { id: string; name: string | null; email: string | null; phone: string | null; vip: boolean } | null;
+  messages: ConversationMessage[];
+}
+
+export interface ConversationMessage {
+  id: string;
+  direction: 'in' | 'out';
+  channel: string;
+  from: string | null;
+  to: string | null;
+  subject: string | null;
+  text: string | null;
+  html: string | null;
+  messageId: string | null;
+  authorAgentId: string | null;
+  at: string;
+  /** Email attachments (download: `GET /api/email/attachments/:id`, bearer token). */
+  attachments?: MailAttachment[];
+}
+
+export interface MailAttachment {
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+}
+
+/** Items of `GET /api/templates` (src/templates/templates.dto.ts). */
+export interface TemplateSummary {
+  id: string;
+  name: string;
+  language: 'fr' | 'en';
+  subject: string | null;
+  body: string;
+  attachments: Array<{ filename: string; contentType: string; size: number }>;
+}
+
+/** `POST /api/templates/:id/preview`. */
+export interface TemplatePreview {
+  subject: string;
+  text: string;
+  html: string;
+  missingFields: string[];
+}
+
+/** The context of a preview: merge-field values, all strings (src/templates/merge-context.ts). */
+export interface PreviewContext {
+  customer?: { name?: string; email?: string; firstName?: string };
+  ticket?: { ref?: string; subject?: string };
+  conversation?: { ref?: string; subject?: string };
+  agent?: { name?: string; email?: string };
+  mailbox?: { address?: string };
 }

@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { api, isMissing } from './api';
-import type { AgentRecord, BlendingPolicy, PresenceState, QueueRecord, RealtimeStats, SupervisorAgentView, SupervisorServerEvents, TaskView } from './contract';
+import type { AgentRecord, BlendingPolicy, PresenceState, QueueRecord, RealtimeStats, ReplyView, SupervisorAgentView, SupervisorServerEvents, TaskView } from './contract';
 import type { ConnectionState } from './agent-session';
 import { Store } from './store';
 
@@ -35,6 +35,12 @@ export class SupervisorSession extends Store {
   blending: BlendingPolicy | 'missing' | null = null;
   /** The latest real-time statistics; null until read (or when the server has none). */
   stats: RealtimeStats | null = null;
+  /** Replies waiting for approval (`GET /api/replies?status=pending_approval`, then `reply:updated`), oldest first. */
+  readonly pendingReplies = new Map<string, ReplyView>();
+  /** Replies that left the approval queue while this console was open (approved, rejected, by whom): the page says what became of them. */
+  readonly reviewedReplies = new Map<string, ReplyView>();
+  /** null until read; 'missing' when the server has no replies endpoint. */
+  repliesState: 'ready' | 'missing' | null = null;
   private socket: SupervisorSocket | null = null;
   private readonly staleQueues = new Set<string>();
   private refreshTimer: number | null = null;
@@ -51,6 +57,7 @@ export class SupervisorSession extends Store {
       this.connection = 'online';
       this.changed();
       void this.loadAll();
+      void this.loadReplies().catch((error: unknown) => console.warn('approval queue not loaded', error));
     });
     socket.on('disconnect', () => {
       this.connection = 'offline';
@@ -75,6 +82,7 @@ export class SupervisorSession extends Store {
     });
     // Abandoned calls are not in GET /api/queues: take them from the live statistics push.
     socket.on('stats', (stats) => this.takeStats(stats));
+    socket.on('reply:updated', ({ reply }) => this.takeReply(reply));
     socket.on('blending', (policy) => {
       this.blending = { ...(typeof this.blending === 'object' ? this.blending : {}), ...(policy as Partial<BlendingPolicy>) } as BlendingPolicy;
       this.changed();
@@ -84,6 +92,9 @@ export class SupervisorSession extends Store {
   disconnect(): void {
     this.socket?.disconnect();
     this.socket = null;
+    this.pendingReplies.clear();
+    this.reviewedReplies.clear();
+    this.repliesState = null;
     if (this.refreshTimer !== null) window.clearTimeout(this.refreshTimer);
     this.refreshTimer = null;
   }
@@ -139,6 +150,49 @@ export class SupervisorSession extends Store {
 
   async updateBlending(change: Partial<BlendingPolicy>): Promise<void> {
     this.blending = await api<BlendingPolicy>('PUT', '/api/blending', change);
+    this.changed();
+  }
+
+  /** The approval queue as the server has it now (on connect and reconnect: pushes missed meanwhile are caught up). */
+  async loadReplies(): Promise<void> {
+    try {
+      const pending = await api<ReplyView[]>('GET', '/api/replies?status=pending_approval');
+      this.pendingReplies.clear();
+      pending.forEach((reply) => this.pendingReplies.set(reply.id, reply));
+      this.repliesState = 'ready';
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+      this.repliesState = 'missing';
+    }
+    this.changed();
+  }
+
+  /** Oldest first: the customer who has waited longest is answered first. */
+  pending(): ReplyView[] {
+    return [...this.pendingReplies.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  async approveReply(id: string, comment?: string): Promise<ReplyView> {
+    const reply = await api<ReplyView>('POST', `/api/replies/${encodeURIComponent(id)}/approve`, comment ? { comment } : {});
+    this.takeReply(reply);
+    return reply;
+  }
+
+  async rejectReply(id: string, comment: string): Promise<ReplyView> {
+    const reply = await api<ReplyView>('POST', `/api/replies/${encodeURIComponent(id)}/reject`, { comment });
+    this.takeReply(reply);
+    return reply;
+  }
+
+  private takeReply(reply: ReplyView): void {
+    if (reply.kind !== 'reply') return;
+    if (reply.status === 'pending_approval') {
+      this.pendingReplies.set(reply.id, reply);
+      this.reviewedReplies.delete(reply.id);
+    } else if (this.pendingReplies.delete(reply.id) || this.reviewedReplies.has(reply.id)) {
+      // Approved (then queued, sending, sent) or rejected: out of the queue; what became of it is kept for the page.
+      this.reviewedReplies.set(reply.id, reply);
+    }
     this.changed();
   }
 

@@ -56,6 +56,10 @@ export class UpdateBlendingDto {
   @IsOptionalNotNull() @IsBoolean()
   interruptibleEmail?: boolean;
 
+  @ApiPropertyOptional({ description: 'Chats and a call at the same time: an agent on a call may be offered chats, and one with chats a call' })
+  @IsOptionalNotNull() @IsBoolean()
+  chatDuringCalls?: boolean;
+
   @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'Offer an email outside a lull once it has waited this share of its SLA' })
   @IsOptionalNotNull() @IsInt() @Min(0) @Max(100)
   emailSlaGuardPercent?: number;

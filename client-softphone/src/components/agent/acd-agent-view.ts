@@ -35,7 +35,7 @@ export class AcdAgentView extends AcdElement {
         ? html`<div class="card notice ${notice.kind}" role=${notice.kind === 'error' ? 'alert' : 'status'} data-testid="notice">
             <span
               >${notice.key
-                ? t(notice.key, { reason: tOr(`reason.${notice.detail}`, notice.detail ?? '') })
+                ? t(notice.key, { reason: tOr(`reason.${notice.detail}`, notice.detail ?? ''), ...notice.params })
                 : `${notice.text}${notice.detail ? ` (${notice.detail})` : ''}`}</span
             >
             <button type="button" aria-label="OK" @click=${() => agentSession.dismissNotice()}>OK</button>

@@ -27,6 +27,7 @@ export class AcdWorkspace extends AcdElement {
       [role='tab'][aria-selected='true'] { background: #fff; border-color: var(--line); border-bottom: 2px solid #fff; font-weight: 700; }
       [role='tab'] .title { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
       [role='tab'].wrapping .title::after { content: ' ⏸'; }
+      [role='tab'] .unread { color: var(--email); font-size: .8rem; }
       .empty { text-align: center; padding: 2.5rem 1rem; }
       .panel { border-top: none; border-radius: 0 0 var(--radius) var(--radius); }
     `,
@@ -59,6 +60,9 @@ export class AcdWorkspace extends AcdElement {
           >
             <span class="badge ${task.channel}" aria-label=${t(`channel.${task.channel}` as MessageKey)}>${channelIcon(task.channel)}</span>
             <span class="title">${taskTitle(task)}</span>
+            ${agentSession.unread.has(task.id)
+              ? html`<span class="unread" data-testid="tab-unread"><span aria-hidden="true">●</span><span class="sr-only">${t('workspace.unread')}</span></span>`
+              : nothing}
           </button>`,
         )}
       </div>

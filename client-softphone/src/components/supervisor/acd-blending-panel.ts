@@ -7,6 +7,8 @@ import { supervisorSession } from '../../lib/supervisor-session';
 import { shared } from '../styles';
 
 const NUMBERS = ['lullMaxVoiceWaiting', 'lullMaxVoiceWaitSeconds', 'voiceReserveAgents', 'emailSlaGuardPercent'] as const;
+/** On/off rules: interruptible email, and chats during calls (a chat and a call worked in parallel tabs). */
+const BOOLEANS = ['interruptibleEmail', 'chatDuringCalls'] as const;
 
 /**
  * The live blending policy (`GET/PUT /api/blending`): each field is applied as
@@ -51,10 +53,12 @@ export class AcdBlendingPanel extends AcdElement {
                   <input type="number" min="0" step="1" name=${key} .value=${String(policy[key] ?? 0)} @change=${(e: Event) => this.apply(key, e)}
                 /></label>`,
               )}
-              <label class="check"
-                >${t('blending.interruptibleEmail')}
-                <input type="checkbox" name="interruptibleEmail" .checked=${Boolean(policy.interruptibleEmail)} @change=${(e: Event) => this.apply('interruptibleEmail', e)}
-              /></label>
+              ${BOOLEANS.map(
+                (key) => html`<label class="check"
+                  >${t(`blending.${key}` as MessageKey)}
+                  <input type="checkbox" name=${key} .checked=${Boolean(policy[key])} @change=${(e: Event) => this.apply(key, e)}
+                /></label>`,
+              )}
               <div class="status ${this.status?.kind === 'error' ? 'error' : 'muted'}" role="status">${this.status?.text ?? nothing}</div>
             </form>`}
     </section>`;
@@ -62,7 +66,7 @@ export class AcdBlendingPanel extends AcdElement {
 
   private async apply(key: keyof BlendingPolicy, event: Event): Promise<void> {
     const input = event.target as HTMLInputElement;
-    const value = key === 'interruptibleEmail' ? input.checked : Number(input.value);
+    const value = input.type === 'checkbox' ? input.checked : Number(input.value);
     if (typeof value === 'number' && (!Number.isFinite(value) || value < 0)) {
       input.setCustomValidity('≥ 0');
       input.reportValidity();
