@@ -21,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { Repository } from 'typeorm';
 import { AgentEntity } from '../src/agents/agent.entity';
 import { BlendingPolicy, DEFAULT_BLENDING_POLICY, claimRulesFor } from '../src/blending/blending-policy';
-import { BlendingService } from '../src/blending/blending.service';
+import { BlendingService, SLA_GUARD_TIMER } from '../src/blending/blending.service';
 import { QueueEntity } from '../src/queues/queue.entity';
 import { DirectoryService, QueueProfile } from '../src/routing/directory.service';
 import { TimerService } from '../src/routing/timer.service';
@@ -97,7 +97,8 @@ type SimEvent =
   | { at: number; kind: 'arrive'; arrival: Arrival; taskId: string }
   | { at: number; kind: 'done'; agentId: string; offer: LiveOffer }
   | { at: number; kind: 'patience'; taskId: string }
-  | { at: number; kind: 'guard'; laneKey: string };
+  | { at: number; kind: 'guard'; laneKey: string }
+  | { at: number; kind: 'store-timers' };
 
 /** A binary min-heap of events by time. */
 class Agenda {
@@ -216,18 +217,40 @@ async function simulate(scenario: string, policy: BlendingPolicy, day: Arrival[]
     agenda.push({ at: clock + arrival.handle, kind: 'done', agentId: offer.agentId, offer });
   };
 
-  /** Agent side, as RoutingService.routeAgent: the policy filters the lanes before each claim. */
+  /** Agent side, as RoutingService.routeAgent: the policy shapes each claim, the store applies it atomically. */
   const routeAgent = async (agentId: string) => {
     const profile = directory.agent(agentId);
     if (!profile) return;
     const eligible = directory.lanesForAgent(profile);
     for (let i = 0; i < 3; i++) {
       out.decisions += 1;
-      const refs = (await blending.lanesForAgent(profile, eligible, ms(clock))).map(refOf);
-      if (refs.length === 0) return;
-      const result = await store.claimNextTask(agentId, refs, rules, ms(clock));
+      const plan = await blending.claimPlan(profile, eligible, ms(clock));
+      if (plan.lanes.length === 0) return;
+      const result = await store.claimNextTask(agentId, plan.lanes, plan.rules, ms(clock), plan.policy);
+      await watchStoreTimers();
       if (typeof result === 'string') return;
       await accept(result);
+    }
+  };
+
+  /**
+   * The agent-side claim arms the SLA-guard timers in the store itself (the
+   * task side through TimerService, above): wake up at the store's earliest timer.
+   */
+  let storeTimersAt = Number.POSITIVE_INFINITY;
+  const watchStoreTimers = async () => {
+    const next = await store.nextTimerDue();
+    if (next === null || next >= storeTimersAt) return;
+    storeTimersAt = next;
+    agenda.push({ at: Math.max(clock, (next - base) / 1000), kind: 'store-timers' });
+  };
+
+  /** An email lane's head reached its SLA guard: route the lane's heads, as BlendingPolicyService.guardDue does. */
+  const guardDue = async (laneKey: string) => {
+    blending.guardFired(laneKey);
+    for (let i = 0; i < 50; i++) {
+      const [head] = (await store.laneHeads([laneKey], 1))[0];
+      if (!head || !(await routeTask(head.taskId))) break;
     }
   };
 
@@ -276,12 +299,15 @@ async function simulate(scenario: string, policy: BlendingPolicy, day: Arrival[]
         await routeAgent(event.agentId);
         break;
       }
-      case 'guard': {
-        blending.guardFired(event.laneKey);
-        for (let i = 0; i < 50; i++) {
-          const [head] = (await store.laneHeads([event.laneKey], 1))[0];
-          if (!head || !(await routeTask(head.taskId))) break;
+      case 'guard':
+        await guardDue(event.laneKey);
+        break;
+      case 'store-timers': {
+        storeTimersAt = Number.POSITIVE_INFINITY;
+        for (const timer of await store.claimDueTimers(ms(clock), 1000)) {
+          if (timer.kind === SLA_GUARD_TIMER) await guardDue(timer.id);
         }
+        await watchStoreTimers();
         break;
       }
     }

@@ -19,7 +19,8 @@ import { callsPerSecond, socketIoEmitRate } from './limits/machine-limits';
 import { DecisionBench, DecisionResult } from './routing/decision-bench';
 import { runAppBench } from './app/app-bench';
 
-const BACKLOGS = [100, 10_000, 100_000];
+/** Per-lane backlogs of part 2 and standing backlogs of part 3; BENCH_BACKLOGS=100 (comma-separated) for a quick run. */
+const BACKLOGS = (process.env.BENCH_BACKLOGS ?? '100,10000,100000').split(',').map((x) => Number(x.trim())).filter((x) => x > 0);
 const DECISION_TARGET_RATE = 5_000;
 const DECISION_TARGET_RATIO = 0.9;
 
@@ -97,7 +98,7 @@ async function decisions(report: Report): Promise<void> {
   report.info(section, `CPU in the cycle run (${n(last)}): Redis / bench / machine`, `${r2(last.redisCpuCores)} / ${r2(last.clientCpuCores)} cores / ${(last.machineBusy * 100).toFixed(0)} %`);
   report.note(
     `Decisions: ${options.loops} concurrent loops, ${options.agents} agents, ${options.lanes} lanes (3 chat, 2 email), every agent eligible for all ${options.lanes}; ` +
-      'each cycle = DirectoryService.lanesForAgent + BlendingService.lanesForAgent (reads the live agent and the email lane heads) + claimRules + store.claimNextTask, then revokeOffer + enqueue at the lane tail ' +
+      'each cycle = DirectoryService.lanesForAgent + BlendingService.claimPlan (no store read) + store.claimNextTask (one script: policy applied inside), then revokeOffer + enqueue at the lane tail ' +
       '(3 Lua scripts per cycle, all counted; backlog exactly constant); rate = best of 3 one-second windows. "Decisions alone": every agent claims once, all in flight, timed; ' +
       'revoke + re-enqueue between bursts untimed (backlog dips by at most one task per agent); best of 3 half-second windows. "n/lane": every lane holds n tasks, so 5n are queued. ' +
       'Redis exec times come from INFO commandstats (every client of the server counts; least disturbed window).',
@@ -128,9 +129,11 @@ async function main(): Promise<void> {
       await decisions(report).catch((error: unknown) => record(report, '2 decisions', error));
     }
     await runAll();
-    if (selected('app')) {
+    const latency = selected('app') || selected('latency');
+    const memory = selected('app') || selected('memory');
+    if (latency || memory) {
       log('parts 3 and 4: the real app process (offer latency, peak RSS)');
-      await runAppBench(report, log, BACKLOGS).catch((error: unknown) => record(report, '3-4 app', error));
+      await runAppBench(report, log, BACKLOGS, { latency, memory }).catch((error: unknown) => record(report, '3-4 app', error));
     }
   } catch (error) {
     failed = true;
@@ -157,8 +160,8 @@ async function waitForIdleMachine(maxSeconds: number): Promise<void> {
   }
 }
 
-/** BENCH_ONLY=limits,decisions,app runs a subset (default: everything). */
-function selected(part: 'limits' | 'decisions' | 'app'): boolean {
+/** BENCH_ONLY=limits,decisions,app runs a subset (default: everything); `latency` or `memory` runs part 3 or 4 alone. */
+function selected(part: 'limits' | 'decisions' | 'app' | 'latency' | 'memory'): boolean {
   const only = process.env.BENCH_ONLY;
   return !only || only.split(',').map((x) => x.trim()).includes(part);
 }

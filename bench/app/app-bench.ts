@@ -32,14 +32,17 @@ const RSS_TARGET_BYTES = 400 * 1024 * 1024;
 type Log = (line: string) => void;
 type MemorySample = { rss: number; peakRss: number };
 
-export async function runAppBench(report: Report, log: Log, backlogs: number[]): Promise<void> {
+/** Without part 3, part 4's traffic runs at this rate (half a typical measured throughput). */
+const DEFAULT_MODERATE_RATE = 100;
+
+export async function runAppBench(report: Report, log: Log, backlogs: number[], parts = { latency: true, memory: true }): Promise<void> {
   const luaWarning = ensureDistLuaScripts();
   if (luaWarning) {
     log(`WARNING ${luaWarning}`);
     report.note(luaWarning);
   }
-  const moderateRate = await offerLatency(report, log, backlogs);
-  await memory(report, log, backlogs[backlogs.length - 1], moderateRate);
+  const moderateRate = parts.latency ? await offerLatency(report, log, backlogs) : DEFAULT_MODERATE_RATE;
+  if (parts.memory) await memory(report, log, backlogs[backlogs.length - 1], moderateRate);
 }
 
 /** Part 3; returns the moderate rate (half the measured throughput) for part 4's traffic. */
@@ -72,7 +75,8 @@ async function offerLatency(report: Report, log: Log, backlogs: number[]): Promi
         log(`closed loop, ${CLOSED_LOOP_CONCURRENCY} in flight: ${describe(sustained)}`);
         report.info('3 offer latency', `app throughput (closed loop, ${CLOSED_LOOP_CONCURRENCY} in flight)`, `${formatCount(sustained.offersPerSecond)} tasks/s`);
         report.info('3 offer latency', '  CPU then: app / Postgres / Redis / bench', cpuLine(sustained));
-        report.info('3 offer latency', '  Redis commands per task then (of which HGETALL)', redisLine(sustained));
+        report.info('3 offer latency', '  CPU ms per task then: app / Postgres / Redis / bench', cpuPerTaskLine(sustained));
+        report.info('3 offer latency', '  Redis commands per task then (of which HGETALL); Postgres transactions per task', `${redisLine(sustained)}; ${sustained.postgresTransactionsPerTask.toFixed(1)}`);
         moderateRate = Math.max(5, Math.round(sustained.offersPerSecond / 2));
       }
       const moderate = await driver.openLoop(moderateRate, DURATION_MS, DRAIN_MS, OVERLOAD_LIMIT);
@@ -142,7 +146,8 @@ async function memory(report: Report, log: Log, backlog: number, rate: number): 
     );
     report.info('4 memory', `offer p50 / p99 then (${rate}/s, ${formatCount(RSS_AGENTS)} agents online)`, `${formatMs(traffic.p50)} / ${formatMs(traffic.p99)}${lost(traffic)}`);
     report.info('4 memory', '  CPU then: app / Postgres / Redis / bench', cpuLine(traffic));
-    report.info('4 memory', '  Redis commands per task then (of which HGETALL)', redisLine(traffic));
+    report.info('4 memory', '  CPU ms per task then: app / Postgres / Redis / bench', cpuPerTaskLine(traffic));
+    report.info('4 memory', '  Redis commands per task then (of which HGETALL); Postgres transactions per task', `${redisLine(traffic)}; ${traffic.postgresTransactionsPerTask.toFixed(1)}`);
     report.info('4 memory', 'Redis used_memory (whole server)', formatMb(await redisUsedMemory(session.probe)));
     appendActivity(report, '4 memory', session);
   } finally {
@@ -180,6 +185,11 @@ function redisLine(r: LatencyResult): string {
   return `${formatCount(r.redisCommandsPerTask)} (${formatCount(r.redisHgetallPerTask)})`;
 }
 
+function cpuPerTaskLine(r: LatencyResult): string {
+  const { app, postgres, redis, bench } = r.cpuMsPerTask;
+  return `${app.toFixed(2)} / ${postgres.toFixed(2)} / ${redis.toFixed(2)} / ${bench.toFixed(2)} ms`;
+}
+
 function cpuLine(r: LatencyResult): string {
   return `${r.appCpuCores.toFixed(2)} / ${r.postgresCpuCores.toFixed(2)} / ${r.redisCpuCores.toFixed(2)} / ${r.benchCpuCores.toFixed(2)} cores`;
 }
@@ -199,7 +209,8 @@ function describe(r: LatencyResult): string {
     `${r.offers}/${r.sent} offers (${formatCount(r.offersPerSecond)}/s), p50 ${formatMs(r.p50)}, p90 ${formatMs(r.p90)}, p99 ${formatMs(r.p99)}, max ${formatMs(r.max)}; ` +
     `POST p50 ${formatMs(r.postP50)} p99 ${formatMs(r.postP99)}, ${r.httpErrors} HTTP errors, sent ${formatCount(r.sentPerSecond)}/s` +
     (r.overloadedAfterSeconds !== null ? ` (overloaded, stopped after ${r.overloadedAfterSeconds.toFixed(1)} s)` : '') +
-    `; Redis ${formatCount(r.redisCommandsPerTask)} commands/task (${formatCount(r.redisHgetallPerTask)} HGETALL)` +
+    `; Redis ${formatCount(r.redisCommandsPerTask)} commands/task (${formatCount(r.redisHgetallPerTask)} HGETALL), Postgres ${r.postgresTransactionsPerTask.toFixed(1)} transactions/task` +
+    `; CPU ms/task app ${r.cpuMsPerTask.app.toFixed(2)} postgres ${r.cpuMsPerTask.postgres.toFixed(2)} redis ${r.cpuMsPerTask.redis.toFixed(2)} bench ${r.cpuMsPerTask.bench.toFixed(2)}` +
     `; CPU app ${r.appCpuCores.toFixed(2)} postgres ${r.postgresCpuCores.toFixed(2)} redis ${r.redisCpuCores.toFixed(2)} bench ${r.benchCpuCores.toFixed(2)} cores, machine ${(r.machineBusy * 100).toFixed(0)}%` +
     (r.leftBusy ? '; app still busy with this run after the quiet period' : '')
   );

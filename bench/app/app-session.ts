@@ -80,7 +80,7 @@ export class AppSession {
     const activity = newActivity();
     const floor = new Floor(new ApiClient(app.baseUrl, adminToken), app.baseUrl, pg, store, activity);
     undo('close agent sockets', async () => floor.closeSockets());
-    const driver = new OfferDriver(app.baseUrl, adminToken, activity, store, () => floor.chatLaneKey, app.pid, probe, database.name);
+    const driver = new OfferDriver(app.baseUrl, adminToken, activity, store, () => floor.chatLaneKey, app.pid, probe, database.name, pg);
     undo('close http agent', async () => driver.close());
     await floor.createQueues();
 

@@ -1,5 +1,6 @@
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { Client } from 'pg';
 import { RedisStateStore } from '../../src/state/redis/redis-state-store';
 import { machineBusySampler, postgresCpuSeconds, processCpuSeconds } from '../support/cpu';
 import { PlainRedis, commandCalls, redisCpuSeconds } from '../support/redis-probe';
@@ -50,6 +51,10 @@ export interface LatencyResult {
   /** Redis commands per offered task during the run (all commands; and HGETALL alone), from INFO commandstats. */
   redisCommandsPerTask: number;
   redisHgetallPerTask: number;
+  /** Postgres transactions (each autocommit statement is one) in the bench database per offered task, from pg_stat_database. */
+  postgresTransactionsPerTask: number;
+  /** CPU milliseconds per offered task: the app, Postgres, Redis, the bench (the load generator and the agents' clients). */
+  cpuMsPerTask: { app: number; postgres: number; redis: number; bench: number };
   /** Sending stopped early: more than `overloadLimit` tasks were waiting for their offer. */
   overloadedAfterSeconds: number | null;
   /** The app was still busy with this run's tasks when the quiet period ran out. */
@@ -83,6 +88,7 @@ export class OfferDriver {
     private readonly appPid: number,
     private readonly probe: PlainRedis,
     private readonly database: string,
+    private readonly pg: Client,
   ) {
     activity.onOffer = (frame, at) => this.onOffer(frame, at);
   }
@@ -145,6 +151,7 @@ export class OfferDriver {
     const redisCpu0 = await redisCpuSeconds(this.probe);
     const postgresCpu0 = postgresCpuSeconds(this.database);
     const calls0 = await commandCalls(this.probe);
+    const transactions0 = await this.postgresTransactions();
     const benchCpu0 = process.cpuUsage();
     const machine = machineBusySampler();
     const start = performance.now();
@@ -160,6 +167,11 @@ export class OfferDriver {
       [...calls1].filter(([name]) => !command || name === command).reduce((sum, [name, n]) => sum + n - (calls0.get(name) ?? 0), 0);
     const total = sentCount();
     const latencies = run.latencies;
+    const leftBusy = !(await this.quiet(run, 30_000));
+    // Backends report their counters to pg_stat_database at most once a second.
+    await sleep(1100);
+    const transactions = (await this.postgresTransactions()) - transactions0 - 1;
+    const perTask = (x: number): number => x / Math.max(1, latencies.length);
     const result: LatencyResult = {
       sent: total,
       offers: latencies.length,
@@ -178,13 +190,25 @@ export class OfferDriver {
       benchCpuCores: (benchCpu.user + benchCpu.system) / 1e6 / elapsed,
       machineBusy,
       postgresCpuCores: postgresCpu / elapsed,
-      redisCommandsPerTask: delta() / Math.max(1, latencies.length),
-      redisHgetallPerTask: delta('hgetall') / Math.max(1, latencies.length),
+      redisCommandsPerTask: perTask(delta()),
+      redisHgetallPerTask: perTask(delta('hgetall')),
+      postgresTransactionsPerTask: perTask(transactions),
+      cpuMsPerTask: {
+        app: perTask(appCpu * 1000),
+        postgres: perTask(postgresCpu * 1000),
+        redis: perTask(redisCpu * 1000),
+        bench: perTask(((benchCpu.user + benchCpu.system) / 1e6) * 1000),
+      },
       overloadedAfterSeconds: overloadedAfter(),
-      leftBusy: !(await this.quiet(run, 30_000)),
+      leftBusy,
     };
     this.current = null;
     return result;
+  }
+
+  private async postgresTransactions(): Promise<number> {
+    const { rows } = await this.pg.query<{ n: string }>('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1', [this.database]);
+    return Number(rows[0]?.n ?? Number.NaN);
   }
 
   /** Waits until no POST of the run is in flight, no chat task is queued and every offer was answered. */

@@ -7,7 +7,7 @@ import { QueueEntity } from '../../src/queues/queue.entity';
 import { DirectoryService, QueueProfile } from '../../src/routing/directory.service';
 import { TimerService } from '../../src/routing/timer.service';
 import { RedisStateStore } from '../../src/state/redis/redis-state-store';
-import { ClaimFailure, LaneInfo, LaneRef, LiveOffer } from '../../src/state/state-store';
+import { ClaimFailure, LaneInfo, LiveOffer } from '../../src/state/state-store';
 import { Channel } from '../../src/tasks/channel';
 import { machineBusySampler } from '../support/cpu';
 import { EvalshaCounters, PlainRedis, evalshaCounters, redisCpuSeconds } from '../support/redis-probe';
@@ -22,14 +22,15 @@ import { percentile } from '../support/stats';
  * by the offer-latency bench):
  *   1. the real `DirectoryService.lanesForAgent(profile)` (lanes whose skills
  *      and channel capacity the agent has);
- *   2. the real `BlendingService.lanesForAgent(profile, lanes, now)` (the live
- *      blending policy: caps, voice reserve, lull rule and SLA guard; reads the
- *      live agent, and the heads of the email lanes, from the store), mapped
- *      to `LaneRef`s the way RoutingService.laneRef does (offer timeout of the
- *      lane's queue), and `BlendingService.claimRules()`;
- *   3. `store.claimNextTask(...)`: one atomic Lua script that reads the heads
- *      of every eligible lane, takes the best, and creates the offer (load,
- *      offer hash and indexes, expiry timer).
+ *   2. the real `BlendingService.claimPlan(profile, lanes, now)`: the live
+ *      blending policy turned into the claim's lanes (`LaneRef`s with the
+ *      offer timeout of their queue, and the SLA guard offset of the email
+ *      lanes) and the claim policy (caps, lull rule over the voice lanes),
+ *      without reading the store (the default policy keeps no voice reserve);
+ *   3. `store.claimNextTask(...)`: one atomic Lua script that reads the head
+ *      of every eligible lane, applies the policy (caps, lull rule, SLA
+ *      guard), takes the best, and creates the offer (load, offer hash and
+ *      indexes, expiry timer). One round trip per decision.
  * To keep the backlog constant, each decision is followed by
  * `store.revokeOffer` and `store.enqueue` of the same task at the tail of its
  * lane (a later score). The rate counts whole cycles (decide + revoke +
@@ -291,21 +292,13 @@ export class DecisionBench {
     return claimUs;
   }
 
-  /** The agent-side decision, as RoutingService.routeAgent takes it for one offer. */
+  /** The agent-side decision, exactly as RoutingService.routeAgent takes it for one offer. */
   private async decide(agentId: string): Promise<LiveOffer | ClaimFailure> {
     const profile = this.directory.agent(agentId);
     if (!profile) throw new Error(`agent ${agentId} unknown to the directory`);
     const lanes = this.directory.lanesForAgent(profile);
-    const refs = (await this.blending.lanesForAgent(profile, lanes, Date.now()))
-      .map((lane) => this.laneRef(lane))
-      .filter((ref): ref is LaneRef => ref !== null);
-    return this.store.claimNextTask(agentId, refs, this.blending.claimRules(), Date.now());
-  }
-
-  /** Same mapping as RoutingService.laneRef (private there). */
-  private laneRef(lane: LaneInfo): LaneRef | null {
-    const queue = this.directory.queue(lane.queueId);
-    return queue ? { key: lane.key, channel: lane.channel, offerTimeoutMs: queue.offerTimeoutSeconds * 1000 } : null;
+    const plan = await this.blending.claimPlan(profile, lanes, Date.now());
+    return this.store.claimNextTask(agentId, plan.lanes, plan.rules, Date.now(), plan.policy);
   }
 
   /** Scores interleave across lanes (lane i gets base + k·lanes + i), so decisions rotate over every lane. */

@@ -1,13 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AgentProfile, DirectoryService } from '../routing/directory.service';
-import { hasSkills, personalLaneKey } from '../routing/lanes';
+import { AgentProfile, DirectoryService, QueueProfile } from '../routing/directory.service';
+import { hasSkills, laneRef, personalLaneKey } from '../routing/lanes';
 import { TimerService } from '../routing/timer.service';
-import { ClaimRules, LaneInfo, LiveAgent, STATE_STORE, StateStore } from '../state/state-store';
+import { ClaimPolicy, ClaimRules, LaneInfo, LaneRef, LiveAgent, STATE_STORE, StateStore } from '../state/state-store';
 import { BlendingPolicy, DEFAULT_BLENDING_POLICY, claimRulesFor, clonePolicy } from './blending-policy';
 import {
   LullVerdict,
   VoiceLaneState,
   effectiveCapacity,
+  enqueuedAtFromScore,
   lullVerdict,
   readyForCall,
   rulesForAgent,
@@ -15,10 +16,31 @@ import {
   underCap,
 } from './blending-rules';
 
+/** An agent-side claim as the policy shapes it: the lanes to take from, and the rules the store applies atomically. */
+export interface ClaimPlan {
+  lanes: LaneRef[];
+  rules: ClaimRules;
+  policy: ClaimPolicy;
+}
+
 /** Timer kind: an email lane's head reaches its SLA guard while no event would route it. */
 export const SLA_GUARD_TIMER = 'blending-sla-guard';
 
 const FREE_PAGE = 200;
+
+/** The SLA part of a lane head's score (a virtual deadline): `enqueuedAt = score - enqueueOffsetMs`. */
+function enqueueOffsetMs(queue: QueueProfile): number {
+  return -enqueuedAtFromScore(0, queue);
+}
+
+/** The policy caps that are set, as the store takes them. */
+function definedCaps(caps: BlendingPolicy['channelCapacity']): ClaimPolicy['caps'] {
+  const out: ClaimPolicy['caps'] = {};
+  for (const [channel, cap] of Object.entries(caps) as Array<[keyof typeof caps, number | null | undefined]>) {
+    if (cap !== undefined && cap !== null) out[channel] = cap;
+  }
+  return out;
+}
 
 /**
  * Holds the live blending policy and applies it to every routing decision:
@@ -70,43 +92,45 @@ export class BlendingService {
     this.decisionListeners.push(listener);
   }
 
-  /** Agent side: the lanes among `lanes` this agent may be offered work from now. */
-  async lanesForAgent(profile: AgentProfile, lanes: LaneInfo[], now: number): Promise<LaneInfo[]> {
+  /**
+   * Agent side: the claim for this agent under the live policy. Everything
+   * that depends on live state (the agent's load against the caps, the lull
+   * of the voice lanes, the SLA guard of the email heads) is handed to the
+   * store, which applies it in the claim itself: a decision is one round
+   * trip. Only the voice reserve reads live state here, and only when the
+   * policy keeps one.
+   */
+  async claimPlan(profile: AgentProfile, lanes: LaneInfo[], now: number): Promise<ClaimPlan> {
     this.decided();
-    const live = await this.store.getAgent(profile.id);
-    if (!live || lanes.length === 0) return lanes;
     const policy = this.current;
     const rules = rulesForAgent(policy, profile.id);
     const capacity = effectiveCapacity(profile.capacity, rules.caps);
-    let out = lanes.filter((lane) => capacity[lane.channel] > 0 && underCap(live, lane.channel, rules.caps));
-    if (policy.voiceReserveAgents > 0 && out.some((lane) => lane.channel !== 'voice') && this.holdsReserve(live, capacity.voice, rules.caps)) {
-      if ((await this.readyForCallCount(policy.voiceReserveAgents)) <= policy.voiceReserveAgents) {
+    let out = lanes.filter((lane) => capacity[lane.channel] > 0);
+    if (policy.voiceReserveAgents > 0 && capacity.voice > 0 && out.some((lane) => lane.channel !== 'voice')) {
+      const live = await this.store.getAgent(profile.id);
+      if (live && this.holdsReserve(live, capacity.voice, rules.caps) && (await this.readyForCallCount(policy.voiceReserveAgents)) <= policy.voiceReserveAgents) {
         out = out.filter((lane) => lane.channel === 'voice');
       }
     }
-    const emailLanes = out.filter((lane) => lane.channel === 'email');
-    if (emailLanes.length === 0) return out;
-    const voiceLanes = capacity.voice > 0 ? lanes.filter((lane) => lane.channel === 'voice') : [];
-    const [heads, sizes] = await Promise.all([
-      this.store.laneHeads([...voiceLanes, ...emailLanes].map((lane) => lane.key), 1),
-      this.store.laneSizes(voiceLanes.map((lane) => lane.key)),
-    ]);
-    const states = voiceLanes.map((lane, i) => this.voiceState(lane, sizes[i], heads[i][0]?.score ?? null));
-    const verdict = lullVerdict(capacity.voice > 0 ? states.filter((s): s is VoiceLaneState => s !== null) : null, rules, now);
-    if (verdict.lull) return out;
-    // Outside a lull: only the email lanes whose head has reached its SLA guard.
-    const held = new Set<string>();
-    emailLanes.forEach((lane, i) => {
-      const head = heads[voiceLanes.length + i][0];
+    const refs: LaneRef[] = [];
+    for (const lane of out) {
       const queue = this.directory.queue(lane.queueId);
-      if (!head || !queue) return held.add(lane.key);
-      const guardAt = slaGuardAt(head.score, queue, rules.guardPercent);
-      if (guardAt > now) {
-        held.add(lane.key);
-        void this.armGuard(lane.key, guardAt);
+      if (!queue) continue;
+      const ref = laneRef(lane, queue);
+      // Email waits for a lull, or for its SLA guard: guardAt = enqueuedAt + sla·percent = score + offset.
+      if (lane.channel === 'email') ref.guardOffsetMs = (queue.slaSeconds * 1000 * rules.guardPercent) / 100 - enqueueOffsetMs(queue);
+      refs.push(ref);
+    }
+    const claimPolicy: ClaimPolicy = { caps: definedCaps(rules.caps), guardTimerKind: SLA_GUARD_TIMER };
+    if (capacity.voice > 0 && refs.some((ref) => ref.guardOffsetMs !== undefined)) {
+      const voiceLanes = [];
+      for (const lane of lanes) {
+        const queue = lane.channel === 'voice' ? this.directory.queue(lane.queueId) : undefined;
+        if (queue) voiceLanes.push({ key: lane.key, enqueueOffsetMs: enqueueOffsetMs(queue) });
       }
-    });
-    return out.filter((lane) => !held.has(lane.key));
+      claimPolicy.lull = { voiceLanes, maxWaiting: rules.maxWaiting, maxWaitMs: rules.maxWaitSeconds * 1000 };
+    }
+    return { lanes: refs, rules: this.rulesCache, policy: claimPolicy };
   }
 
   /**
@@ -117,6 +141,9 @@ export class BlendingService {
     this.decided();
     if (agentIds.length === 0) return agentIds;
     const policy = this.current;
+    // Nothing in the policy applies to this lane (no cap on its channel, no reserve to keep, not
+    // deferrable): the store's atomic check is all there is, so no live state is read here.
+    if (!this.readsLiveState(lane)) return agentIds.filter((id) => (this.directory.agent(id)?.capacity[lane.channel] ?? 0) > 0);
     const live = await this.store.getAgents(agentIds);
     const queue = this.directory.queue(lane.queueId);
     let voiceStates: Map<string, VoiceLaneState> | null = null;
@@ -204,6 +231,19 @@ export class BlendingService {
       this.guardArmed.delete(laneKey);
       this.logger.error(`SLA guard timer for ${laneKey} not armed: ${String(error)}`);
     }
+  }
+
+  /**
+   * Does the live policy constrain the task side of this lane beyond the
+   * store's own checks (caps on its channel, a voice reserve to keep, the
+   * lull rule)? Only then does `candidatesForTask` read the candidates' live state.
+   */
+  readsLiveState(lane: LaneInfo): boolean {
+    const policy = this.current;
+    if (lane.channel === 'email') return true;
+    if (lane.channel !== 'voice' && policy.voiceReserveAgents > 0) return true;
+    const capped = (caps: BlendingPolicy['channelCapacity'] | undefined): boolean => caps?.[lane.channel] !== undefined && caps[lane.channel] !== null;
+    return capped(policy.channelCapacity) || Object.values(policy.teams).some((team) => capped(team.channelCapacity));
   }
 
   private decided(): void {

@@ -1,5 +1,5 @@
 import { Channel } from '../tasks/channel';
-import { LaneInfo } from '../state/state-store';
+import { LaneInfo, LaneRef } from '../state/state-store';
 
 /**
  * Lanes: a queue's tasks that require the same skill set wait in one sorted
@@ -31,4 +31,9 @@ export function hasSkills(agentSkills: Record<string, number>, required: readonl
 /** Sum of the agent's proficiency over the required skills: higher is a better match. */
 export function proficiency(agentSkills: Record<string, number>, required: readonly string[]): number {
   return required.reduce((sum, skill) => sum + (agentSkills[skill] ?? 0), 0);
+}
+
+/** A lane as a claim takes from it: the offer timeout is that of the lane's queue. */
+export function laneRef(lane: LaneInfo, queue: { offerTimeoutSeconds: number }): LaneRef {
+  return { key: lane.key, channel: lane.channel, offerTimeoutMs: queue.offerTimeoutSeconds * 1000 };
 }

@@ -1,13 +1,13 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { SocketEmitter } from '../gateway/socket-emitter';
 import { SupervisorFeed } from '../gateway/supervisor-feed';
 import { TaskView } from '../gateway/socket-events';
 import { LiveOffer, STATE_STORE, StateStore } from '../state/state-store';
 import { TaskEntity } from '../tasks/task.entity';
-import { TaskHistoryService } from '../tasks/task-history.service';
+import { TaskLifecycleRepository } from '../tasks/task-lifecycle.repository';
 import { toTaskView } from '../tasks/task.view';
 import { DirectoryService } from './directory.service';
 import { OfferEntity, OfferOutcome } from './offer.entity';
@@ -34,11 +34,10 @@ export class OffersService implements OnModuleInit {
   constructor(
     @Inject(STATE_STORE) private readonly store: StateStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @InjectRepository(TaskEntity) private readonly tasks: Repository<TaskEntity>,
     @InjectRepository(OfferEntity) private readonly offers: Repository<OfferEntity>,
     private readonly directory: DirectoryService,
     private readonly routing: RoutingService,
-    private readonly history: TaskHistoryService,
+    private readonly lifecycle: TaskLifecycleRepository,
     private readonly emitter: SocketEmitter,
     private readonly timers: TimerService,
     private readonly presence: PresenceNotifier,
@@ -56,11 +55,9 @@ export class OffersService implements OnModuleInit {
   async accept(agentId: string, offerId: string): Promise<TaskView> {
     const offer = await this.store.acceptOffer(offerId, agentId, Date.now());
     if (!offer) throw new RoutingException(RoutingExceptionCode.OFFER_NOT_FOUND, 'This offer is no longer open (expired, revoked or not yours)');
-    const now = new Date();
-    await this.tasks.update({ id: offer.taskId, status: In(['queued', 'offered']) }, { status: 'assigned', agentId, assignedAt: now });
-    await this.endOfferRecord(offer.offerId, 'accepted', null, now);
-    const task = await this.tasks.findOneByOrFail({ id: offer.taskId });
-    await this.history.record(task, { type: 'assigned', agentId, at: now, data: { offerId } });
+    // One statement: task assigned, offer record closed, `assigned` event; the row comes back with it.
+    const task = await this.lifecycle.assigned(offer.taskId, offer.offerId, agentId, new Date());
+    if (!task) throw new Error(`task ${offer.taskId} of the accepted offer ${offerId} does not exist`);
     const view = this.view(task);
     this.emitter.toAgent(agentId, 'task:assigned', { task: view });
     for (const listener of this.acceptedListeners) {
@@ -90,17 +87,16 @@ export class OffersService implements OnModuleInit {
   /**
    * Gives a task's offer back without re-queueing (canceled, abandoned,
    * transferred, completed). Returns the offer that was dropped, if any.
+   * `quiet`: the caller pushes the agent's presence itself right after.
    */
-  async revokeForTask(taskId: string, reason: string): Promise<LiveOffer | null> {
-    const live = await this.store.taskOffer(taskId);
-    if (!live) return null;
-    const offer = await this.store.revokeOffer(live.offerId, Date.now());
+  async revokeForTask(taskId: string, reason: string, options: { quiet?: boolean } = {}): Promise<LiveOffer | null> {
+    const offer = await this.store.revokeTaskOffer(taskId, Date.now());
     if (!offer) return null;
     if (offer.status === 'pending') {
       this.emitter.toAgent(offer.agentId, 'offer:revoked', { offerId: offer.offerId, reason });
       await this.endOfferRecord(offer.offerId, 'revoked', reason, new Date());
     }
-    await this.presence.publish(offer.agentId);
+    if (!options.quiet) await this.presence.publish(offer.agentId);
     return offer;
   }
 
@@ -125,12 +121,9 @@ export class OffersService implements OnModuleInit {
     reason: string,
     event: 'offer_rejected' | 'offer_expired' | 'requeued',
   ): Promise<void> {
-    const now = new Date();
-    await this.tasks.update({ id: offer.taskId, status: In(['offered', 'queued']) }, { status: 'queued', agentId: null });
-    await this.endOfferRecord(offer.offerId, outcome, reason, now);
-    const task = await this.tasks.findOneBy({ id: offer.taskId });
+    // One statement: task queued again, offer record closed, the event.
+    const task = await this.lifecycle.requeued(offer, outcome, reason, event, new Date());
     if (task) this.feed.queueChanged(task.queueId);
-    if (task) await this.history.record(task, { type: event, agentId: offer.agentId, at: now, data: { offerId: offer.offerId, reason } });
   }
 
   private async endOfferRecord(offerId: string, outcome: OfferOutcome, reason: string | null, at: Date): Promise<void> {

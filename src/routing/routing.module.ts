@@ -11,6 +11,7 @@ import { QueueLiveService } from '../queues/queue-live.service';
 import { TaskEventEntity } from '../tasks/task-event.entity';
 import { TaskEntity } from '../tasks/task.entity';
 import { TaskHistoryService } from '../tasks/task-history.service';
+import { TaskLifecycleRepository } from '../tasks/task-lifecycle.repository';
 import { TasksService } from '../tasks/tasks.service';
 import { DirectoryService } from './directory.service';
 import { OfferEntity } from './offer.entity';
@@ -33,6 +34,7 @@ const SERVICES = [
   PresenceNotifier,
   TasksService,
   TaskHistoryService,
+  TaskLifecycleRepository,
   QueueLiveService,
   BlendingService,
   SocketEmitter,

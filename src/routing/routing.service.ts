@@ -5,20 +5,25 @@ import { BlendingService } from '../blending/blending.service';
 import { SocketEmitter } from '../gateway/socket-emitter';
 import { SupervisorFeed } from '../gateway/supervisor-feed';
 import { PresenceNotifier } from '../presence/presence-notifier';
-import { LaneInfo, LaneRef, LiveOffer, STATE_STORE, StateStore } from '../state/state-store';
+import { LaneInfo, LiveOffer, STATE_STORE, StateStore } from '../state/state-store';
 import { CHANNELS } from '../tasks/channel';
 import { TaskEntity } from '../tasks/task.entity';
 import { TaskHistoryService } from '../tasks/task-history.service';
+import { TaskLifecycleRepository } from '../tasks/task-lifecycle.repository';
 import { toTaskView } from '../tasks/task.view';
-import { OfferEntity } from './offer.entity';
 import { DirectoryService } from './directory.service';
-import { hasSkills, isPersonalLane, proficiency } from './lanes';
+import { hasSkills, isPersonalLane, laneRef, proficiency } from './lanes';
 import { TimerService } from './timer.service';
 
 /** Free agents read per page when a task looks for an agent (longest idle first). */
 const FREE_AGENT_PAGE = 500;
-/** Ranked candidates whose live state is read per claim attempt. */
+/** Ranked candidates per claim attempt when the blending policy reads their live state first. */
 const CANDIDATE_SLICE = 16;
+/**
+ * Ranked candidates per claim attempt when it does not (the store's atomic check is all): many, so a
+ * burst of tasks, which all see the same ranking, is served in one claim each rather than several.
+ */
+const CLAIM_SLICE = 64;
 
 /**
  * Routing decisions. Event-driven: a decision runs when a task arrives or is
@@ -38,10 +43,10 @@ export class RoutingService implements OnModuleInit {
   constructor(
     @Inject(STATE_STORE) private readonly store: StateStore,
     @InjectRepository(TaskEntity) private readonly tasks: Repository<TaskEntity>,
-    @InjectRepository(OfferEntity) private readonly offers: Repository<OfferEntity>,
     private readonly directory: DirectoryService,
     private readonly blending: BlendingService,
     private readonly history: TaskHistoryService,
+    private readonly lifecycle: TaskLifecycleRepository,
     private readonly emitter: SocketEmitter,
     private readonly timers: TimerService,
     private readonly feed: SupervisorFeed,
@@ -61,6 +66,42 @@ export class RoutingService implements OnModuleInit {
    * Idempotent (recovery calls it for tasks that may be queued already).
    */
   async enqueue(task: TaskEntity): Promise<void> {
+    await this.putInLane(task, null);
+  }
+
+  /**
+   * A new task: into its lane, then offered to the best free agent at once.
+   * The first page of free agents is read in the same round trip as the
+   * enqueue. Returns the task as written with its offer, or null when it
+   * stays queued.
+   */
+  async enqueueAndRoute(task: TaskEntity): Promise<TaskEntity | null> {
+    let firstPage: Promise<string[]> | null = null;
+    const lane = await this.putInLane(task, (info) => {
+      if (info.preferredAgentId) return;
+      const page = this.store.listFreeAgents(info.channel, 0, FREE_AGENT_PAGE);
+      // Observed here so a failure (Redis gone) is never an unhandled rejection; awaited below, where it is logged.
+      page.catch(() => undefined);
+      firstPage = page;
+    });
+    const routed = await this.routeQueued(task.id, task.score, lane, firstPage);
+    return routed?.task ?? null;
+  }
+
+  /** Task side: offer this queued task to the best free agent, if any. */
+  async routeTask(taskId: string): Promise<LiveOffer | null> {
+    try {
+      const queued = await this.store.findQueued(taskId);
+      const lane = queued && (await this.laneInfo(queued.laneKey));
+      if (!queued || !lane) return null;
+      return (await this.routeQueued(taskId, queued.score, lane, null))?.offer ?? null;
+    } catch (error) {
+      this.logger.error(`routeTask ${taskId} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      return null;
+    }
+  }
+
+  private async putInLane(task: TaskEntity, alongside: ((lane: LaneInfo) => void) | null): Promise<LaneInfo> {
     const queue = this.directory.queue(task.queueId);
     if (!queue) throw new Error(`queue ${task.queueId} of task ${task.id} is unknown`);
     const preferredUntil = task.preferredUntil?.getTime() ?? 0;
@@ -69,38 +110,44 @@ export class RoutingService implements OnModuleInit {
         ? this.directory.personalLane(task.preferredAgentId, task.channel, queue.id)
         : this.directory.generalLaneFor(queue, task.skills);
     await this.directory.ensureLane(lane);
-    await this.store.enqueue({ taskId: task.id, laneKey: lane.key, score: task.score });
+    const enqueued = this.store.enqueue({ taskId: task.id, laneKey: lane.key, score: task.score });
+    alongside?.(lane); // issued in the same tick: one round trip for both
+    await enqueued;
     this.feed.queueChanged(queue.id);
     if (lane.preferredAgentId) await this.timers.schedule('preference-end', task.id, preferredUntil);
+    return lane;
   }
 
-  /** Task side: offer this queued task to the best free agent, if any. */
-  /** `known` is the task's row when the caller has just written it (saves a read on the hot path). */
-  async routeTask(taskId: string, known?: TaskEntity): Promise<LiveOffer | null> {
+  /** Task side, for a task queued in `lane` with `score`; `firstPage` is the first page of free agents when already asked for. */
+  private async routeQueued(
+    taskId: string,
+    score: number,
+    lane: LaneInfo,
+    firstPage: Promise<string[]> | null,
+  ): Promise<{ offer: LiveOffer; task: TaskEntity } | null> {
     try {
-      const queued = await this.store.findQueued(taskId);
-      if (!queued) return null;
-      const lane = await this.laneInfo(queued.laneKey);
-      const ref = lane && this.laneRef(lane);
-      if (!lane || !ref) return null;
+      const queue = this.directory.queue(lane.queueId);
+      if (!queue) return null;
+      const ref = laneRef(lane, queue);
       const rules = this.blending.claimRules();
       if (lane.preferredAgentId) {
-        const allowed = await this.blending.candidatesForTask(lane, [lane.preferredAgentId], queued.score, Date.now());
+        const allowed = await this.blending.candidatesForTask(lane, [lane.preferredAgentId], score, Date.now());
         const offer = allowed.length > 0 ? await this.store.claimAgentForTask(taskId, allowed, ref, rules, Date.now()) : null;
-        return offer && (await this.deliver(offer, known));
+        return offer && this.delivered(offer);
       }
       for (let offset = 0; ; offset += FREE_AGENT_PAGE) {
-        const free = await this.store.listFreeAgents(lane.channel, offset, FREE_AGENT_PAGE);
+        const free = await (offset === 0 && firstPage ? firstPage : this.store.listFreeAgents(lane.channel, offset, FREE_AGENT_PAGE));
         const ranked = this.rankAgents(free, lane);
-        // Ranking is in memory; live state is read only for the best few at a time, so the cost of a
-        // decision does not grow with the number of free agents. The blending policy (caps, lull
-        // rule, voice reserve) keeps some candidates out.
-        for (let start = 0; start < ranked.length; start += CANDIDATE_SLICE) {
-          const slice = ranked.slice(start, start + CANDIDATE_SLICE);
-          const allowed = await this.blending.candidatesForTask(lane, slice, queued.score, Date.now());
+        // Ranking is in memory; live state is read only for the best few at a time (and only when the
+        // blending policy needs it: caps, lull rule, voice reserve), so the cost of a decision does not
+        // grow with the number of free agents.
+        const size = this.blending.readsLiveState(lane) ? CANDIDATE_SLICE : CLAIM_SLICE;
+        for (let start = 0; start < ranked.length; start += size) {
+          const slice = ranked.slice(start, start + size);
+          const allowed = await this.blending.candidatesForTask(lane, slice, score, Date.now());
           if (allowed.length === 0) continue;
           const offer = await this.store.claimAgentForTask(taskId, allowed, ref, rules, Date.now());
-          if (offer) return this.deliver(offer, known);
+          if (offer) return this.delivered(offer);
         }
         if (free.length < FREE_AGENT_PAGE) return null;
       }
@@ -108,6 +155,11 @@ export class RoutingService implements OnModuleInit {
       this.logger.error(`routeTask ${taskId} failed: ${error instanceof Error ? error.stack : String(error)}`);
       return null;
     }
+  }
+
+  private async delivered(offer: LiveOffer): Promise<{ offer: LiveOffer; task: TaskEntity } | null> {
+    const task = await this.deliver(offer);
+    return task && { offer, task };
   }
 
   /** Agent side: fill this agent's free capacity from the heads of its lanes. */
@@ -118,18 +170,15 @@ export class RoutingService implements OnModuleInit {
       if (!profile) return made;
       const lanes = this.directory.lanesForAgent(profile);
       if (lanes.length === 0) return made;
-      const rules = this.blending.claimRules();
       const maxOffers = CHANNELS.reduce((sum, channel) => sum + profile.capacity[channel], 0);
       while (made.length < maxOffers) {
-        // The blending policy (caps, lull rule, voice reserve) is applied again before each claim: each claim changes the load.
-        const refs = (await this.blending.lanesForAgent(profile, lanes, Date.now()))
-          .map((lane) => this.laneRef(lane))
-          .filter((ref): ref is LaneRef => ref !== null);
-        if (refs.length === 0) break;
-        const result = await this.store.claimNextTask(agentId, refs, rules, Date.now());
+        // One round trip per claim: the store applies the blending policy (caps, lull rule, SLA guard) in the
+        // claim itself, against the load as it is at that instant; each claim changes the load.
+        const plan = await this.blending.claimPlan(profile, lanes, Date.now());
+        if (plan.lanes.length === 0) break;
+        const result = await this.store.claimNextTask(agentId, plan.lanes, plan.rules, Date.now(), plan.policy);
         if (typeof result === 'string') break;
-        const delivered = await this.deliver(result);
-        if (delivered) made.push(delivered);
+        if (await this.deliver(result)) made.push(result);
       }
     } catch (error) {
       this.logger.error(`routeAgent ${agentId} failed: ${error instanceof Error ? error.stack : String(error)}`);
@@ -167,30 +216,25 @@ export class RoutingService implements OnModuleInit {
   }
 
   /**
-   * Writes the offer down, then tells the agent. The write comes first so an
-   * accept, however quick, always finds the offer recorded.
+   * Writes the offer down (offer record, task `offered`, history: one
+   * statement), then tells the agent. The write comes first so an accept,
+   * however quick, always finds the offer recorded. Returns the task as
+   * written, or null when it does not exist (the offer is then revoked).
    */
-  private async deliver(offer: LiveOffer, known?: TaskEntity): Promise<LiveOffer | null> {
-    const task = known?.id === offer.taskId ? known : await this.tasks.findOneBy({ id: offer.taskId });
+  private async deliver(offer: LiveOffer): Promise<TaskEntity | null> {
+    const task = await this.lifecycle.offered({
+      offerId: offer.offerId,
+      taskId: offer.taskId,
+      agentId: offer.agentId,
+      channel: offer.channel,
+      createdAt: new Date(offer.createdAt),
+      expiresAt: new Date(offer.expiresAt),
+    });
     if (!task) {
       this.logger.warn(`offer ${offer.offerId} for unknown task ${offer.taskId}: revoked`);
       await this.store.revokeOffer(offer.offerId, Date.now());
       return null;
     }
-    const at = new Date(offer.createdAt);
-    await Promise.all([
-      this.tasks.update({ id: task.id, status: 'queued' }, { status: 'offered', agentId: offer.agentId }),
-      this.offers.insert({
-        id: offer.offerId,
-        taskId: task.id,
-        agentId: offer.agentId,
-        channel: offer.channel,
-        outcome: 'pending',
-        createdAt: at,
-        expiresAt: new Date(offer.expiresAt),
-      }),
-      this.history.record(task, { type: 'offered', agentId: offer.agentId, at, data: { offerId: offer.offerId } }),
-    ]);
     this.feed.queueChanged(task.queueId);
     const queueName = this.directory.queue(task.queueId)?.name ?? null;
     this.emitter.toAgent(offer.agentId, 'offer', {
@@ -199,7 +243,7 @@ export class RoutingService implements OnModuleInit {
       expiresAt: new Date(offer.expiresAt).toISOString(),
     });
     await this.presence.publish(offer.agentId);
-    return offer;
+    return task;
   }
 
   private rankAgents(agentIds: string[], lane: LaneInfo): string[] {
@@ -213,12 +257,6 @@ export class RoutingService implements OnModuleInit {
     // Best proficiency first; among equals, the store's order: longest idle first.
     eligible.sort((a, b) => b.score - a.score || a.order - b.order);
     return eligible.map((entry) => entry.id);
-  }
-
-  private laneRef(lane: LaneInfo): LaneRef | null {
-    const queue = this.directory.queue(lane.queueId);
-    if (!queue) return null;
-    return { key: lane.key, channel: lane.channel, offerTimeoutMs: queue.offerTimeoutSeconds * 1000 };
   }
 
   private async laneInfo(key: string): Promise<LaneInfo | undefined> {

@@ -409,6 +409,74 @@ export function describeStateStoreContract(
       });
     });
 
+    describe('claimNextTask with a claim policy', () => {
+      const SLA_GUARD = 'sla-guard';
+      /** An email lane whose task reaches its guard `offset` ms after its score. */
+      const emailLane = (key: string, guardOffsetMs: number): LaneRef => ({ key, channel: 'email', offerTimeoutMs: 60_000, guardOffsetMs });
+      const lull = (maxWaiting: number, maxWaitMs: number, voiceLanes = [{ key: 'calls', enqueueOffsetMs: 10_000 }]) => ({ voiceLanes, maxWaiting, maxWaitMs });
+
+      it('applies the policy caps on top of the agent capacity', async () => {
+        await availableAgent(store, 'a', counts(0, 3, 2), T0);
+        for (const id of ['c1', 'c2', 'c3']) await store.enqueue({ taskId: id, laneKey: 'chat-q', score: 1 });
+        await store.enqueue({ taskId: 'e1', laneKey: 'mail-q', score: 9 });
+        const lanes = [chatLane('chat-q'), lane('mail-q', 'email')];
+        const policy = { caps: { chat: 1 } };
+        expect(asOffer(await store.claimNextTask('a', lanes, NO_RULES, T0, policy)).channel).toBe('chat');
+        // Chat is capped at 1: the next claim takes the email although chat work waits with a lower score.
+        expect(asOffer(await store.claimNextTask('a', lanes, NO_RULES, T0, policy)).taskId).toBe('e1');
+        expect(await store.claimNextTask('a', lanes, NO_RULES, T0, policy)).toBe('no-task');
+        // Without the cap the agent's own capacity (3 chats) applies.
+        expect(asOffer(await store.claimNextTask('a', lanes, NO_RULES, T0)).channel).toBe('chat');
+      });
+
+      it('takes deferrable work during a lull, and holds it back (arming its guard timer) outside one', async () => {
+        await availableAgent(store, 'a', counts(1, 1, 1), T0);
+        await store.enqueue({ taskId: 'mail', laneKey: 'mail-q', score: T0 });
+        await store.enqueue({ taskId: 'chat', laneKey: 'chat-q', score: T0 + 50 });
+        const lanes = [emailLane('mail-q', 5_000), chatLane('chat-q')];
+        // The agent takes no calls (no lull given): always a lull.
+        const first = asOffer(await store.claimNextTask('a', lanes, NO_RULES, T0 + 10, { guardTimerKind: SLA_GUARD }));
+        expect(first.taskId).toBe('mail');
+        await store.revokeOffer(first.offerId, T0 + 11);
+        await store.enqueue({ taskId: 'mail', laneKey: 'mail-q', score: T0 });
+
+        // Two calls wait (more than 1): no lull. The email is held back, the chat goes out instead.
+        await store.enqueue({ taskId: 'v1', laneKey: 'calls', score: T0 + 10_000 });
+        await store.enqueue({ taskId: 'v2', laneKey: 'calls', score: T0 + 10_001 });
+        const policy = { lull: lull(1, 60_000), guardTimerKind: SLA_GUARD };
+        expect(asOffer(await store.claimNextTask('a', lanes, NO_RULES, T0 + 20, policy)).taskId).toBe('chat');
+        expect(await store.laneSizes(['mail-q', 'calls'])).toEqual([1, 2]);
+        // Its guard (score + 5 000) is armed as a store timer, once.
+        expect(await store.claimDueTimers(T0 + 5_000, 10)).toEqual([{ kind: SLA_GUARD, id: 'mail-q', dueAt: T0 + 5_000 }]);
+        expect(await store.claimNextTask('a', [emailLane('mail-q', 5_000)], NO_RULES, T0 + 30, policy)).toBe('no-task');
+        expect(await store.nextTimerDue()).toBe(T0 + 5_000);
+
+        // The guard reached: it goes out even outside a lull.
+        expect(asOffer(await store.claimNextTask('a', [emailLane('mail-q', 5_000)], NO_RULES, T0 + 5_000, policy)).taskId).toBe('mail');
+      });
+
+      it('ends the lull when the oldest call has waited too long, not only when too many wait', async () => {
+        await availableAgent(store, 'a', counts(1, 1, 1), T0);
+        await store.enqueue({ taskId: 'mail', laneKey: 'mail-q', score: T0 });
+        // One call, enqueued at T0 (score - 10 000).
+        await store.enqueue({ taskId: 'v1', laneKey: 'calls', score: T0 + 10_000 });
+        const lanes = [emailLane('mail-q', 3_600_000)];
+        expect(await store.claimNextTask('a', lanes, NO_RULES, T0 + 31_000, { lull: lull(5, 30_000) })).toBe('no-task');
+        expect(asOffer(await store.claimNextTask('a', lanes, NO_RULES, T0 + 29_000, { lull: lull(5, 30_000) })).taskId).toBe('mail');
+      });
+
+      it('takes deferrable work while the voice lanes are quiet, and never holds back other lanes', async () => {
+        await availableAgent(store, 'a', counts(1, 2, 1), T0);
+        await store.enqueue({ taskId: 'mail', laneKey: 'mail-q', score: T0 + 1 });
+        await store.enqueue({ taskId: 'v1', laneKey: 'calls', score: T0 + 10_000 });
+        const policy = { lull: lull(1, 60_000) };
+        // One call waiting (≤ 1) for 1 s (≤ 60 s): a lull.
+        expect(asOffer(await store.claimNextTask('a', [emailLane('mail-q', 3_600_000)], NO_RULES, T0 + 1_000, policy)).taskId).toBe('mail');
+        // Voice lanes are only read, never taken from, unless they are lanes of the claim.
+        expect(await store.laneSizes(['calls'])).toEqual([1]);
+      });
+    });
+
     describe('claimAgentForTask', () => {
       it('offers the task to the first candidate who may take it', async () => {
         await store.putAgent('offline', counts(1, 2, 1), T0);
@@ -560,6 +628,22 @@ export function describeStateStoreContract(
         expect(await store.getAgent('a')).toMatchObject({ load: counts(0, 0, 0), idleSince: T0 + 2_000, state: 'available' });
         expect(await store.listFreeAgents('chat', 0, 10)).toEqual(['a']);
         expect(await store.agentOffers('a')).toEqual([]);
+      });
+
+      it('revokes the offer held for a task in one step (pending or accepted), or reports there is none', async () => {
+        const offer = await pendingOffer();
+        expect(await store.revokeTaskOffer('t1', T0 + 500)).toEqual(offer);
+        await expectGone(offer);
+        expect(await store.getAgent('a')).toMatchObject({ load: counts(0, 0, 0), idleSince: T0 });
+        expect(await store.revokeTaskOffer('t1', T0 + 600)).toBeNull();
+        expect(await store.revokeTaskOffer('never-offered', T0 + 600)).toBeNull();
+
+        await store.enqueue({ taskId: 't2', laneKey: 'L', score: 8 });
+        const second = asOffer(await store.claimNextTask('a', [chatLane('L')], NO_RULES, T0 + 700));
+        await store.acceptOffer(second.offerId, 'a', T0 + 710);
+        expect(await store.revokeTaskOffer('t2', T0 + 2_000)).toEqual({ ...second, status: 'accepted' });
+        expect(await store.getAgent('a')).toMatchObject({ load: counts(0, 0, 0), idleSince: T0 + 2_000 });
+        expect(await store.nextTimerDue()).toBeNull();
       });
 
       it('restores offers once, counting them in the load', async () => {

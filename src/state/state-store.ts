@@ -58,6 +58,37 @@ export interface LaneRef {
   key: string;
   channel: Channel;
   offerTimeoutMs: number;
+  /**
+   * Set for deferrable work (email under the lull rule): outside a lull (see
+   * `ClaimPolicy.lull`) a task of this lane is taken only once
+   * `score + guardOffsetMs <= now`, the moment it reaches its SLA guard.
+   */
+  guardOffsetMs?: number;
+}
+
+/** A voice lane whose waiting calls decide the lull rule. */
+export interface LullLane {
+  key: string;
+  /** A head's enqueue time is its score minus this (the virtual deadline's SLA part). */
+  enqueueOffsetMs: number;
+}
+
+/**
+ * The blending policy's part of an agent-side claim, applied by the store in
+ * the same atomic step as the claim (so a decision is one round trip):
+ *  - `caps`: per-channel limits on the agent's load, on top of its capacity;
+ *  - `lull`: lanes with a `guardOffsetMs` are taken from only while at most
+ *    `maxWaiting` calls wait in `voiceLanes` and the oldest has waited at
+ *    most `maxWaitMs`, or once their task reached its guard; absent, it is
+ *    always a lull (the agent takes no calls);
+ *  - `guardTimerKind`: when a deferrable task is held back, the timer
+ *    (`guardTimerKind`, laneKey) is scheduled at its guard time (rounded up),
+ *    so it goes out then even if nothing else happens.
+ */
+export interface ClaimPolicy {
+  caps?: Partial<Record<Channel, number>>;
+  lull?: { voiceLanes: LullLane[]; maxWaiting: number; maxWaitMs: number };
+  guardTimerKind?: TimerKind;
 }
 
 /** Descriptor of a lane, shared by all nodes through the store. */
@@ -179,11 +210,14 @@ export interface StateStore {
   /**
    * Agent-side decision: among the heads of `lanes`, skipping tasks this agent
    * rejected during their cooldown, takes the one with the lowest score whose
-   * channel the agent may work now (presence available, load below capacity,
-   * blockers at zero), removes it from its lane, adds one unit of load, creates
-   * a pending offer and schedules its 'offer-expiry' timer. Atomic.
+   * channel the agent may work now (presence available, load below capacity
+   * and below the policy's caps, blockers at zero) and that the policy's lull
+   * rule lets out, removes it from its lane, adds one unit of load, creates a
+   * pending offer and schedules its 'offer-expiry' timer. Atomic, and one
+   * round trip on a networked store. Reads one head per lane (a few more only
+   * past tasks this agent rejected).
    */
-  claimNextTask(agentId: string, lanes: LaneRef[], rules: ClaimRules, now: number): Promise<LiveOffer | ClaimFailure>;
+  claimNextTask(agentId: string, lanes: LaneRef[], rules: ClaimRules, now: number, policy?: ClaimPolicy): Promise<LiveOffer | ClaimFailure>;
   /**
    * Task-side decision: if `taskId` is still queued, offers it to the first of
    * `agentIds` (already ranked by policy) who may take it now and has not
@@ -223,6 +257,8 @@ export interface StateStore {
    * was canceled, abandoned, transferred or completed. Gives the load back.
    */
   revokeOffer(offerId: string, now: number): Promise<LiveOffer | null>;
+  /** `taskOffer` then `revokeOffer`, in one atomic step: drops the offer held for a task, if any. */
+  revokeTaskOffer(taskId: string, now: number): Promise<LiveOffer | null>;
   /** Recovery: re-creates an accepted offer (a task assigned before the store was lost). */
   restoreOffer(offer: LiveOffer): Promise<void>;
 

@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntitySubscriberInterface, InsertEvent, Repository } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { TaskEntity } from './task.entity';
 import { TaskEventEntity, TaskEventType } from './task-event.entity';
@@ -12,10 +12,26 @@ export interface TaskEventInput {
   data?: Record<string, unknown>;
 }
 
-/** Appends to the durable task event history (what reports are computed from). */
+/**
+ * The durable task event history (what reports are computed from).
+ *
+ * Two ways in: `record` inserts one event on its own (the less frequent
+ * transitions: cancel, transfer, abandon, wrap-up end…); the transitions on
+ * the offer path write their event in the same statement as the task change
+ * (TaskLifecycleRepository), so history is never behind the task, costs no
+ * extra round trip, and nothing is lost or reordered on a crash, and then
+ * call `announce`. Either way, the entity subscribers of `task_events` (the
+ * task event tap: stats, email parking, surveys) see each event once, after
+ * it is committed.
+ */
 @Injectable()
 export class TaskHistoryService {
-  constructor(@InjectRepository(TaskEventEntity) private readonly events: Repository<TaskEventEntity>) {}
+  private readonly logger = new Logger(TaskHistoryService.name);
+
+  constructor(
+    @InjectRepository(TaskEventEntity) private readonly events: Repository<TaskEventEntity>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
 
   async record(task: Pick<TaskEntity, 'id' | 'queueId' | 'channel'>, event: TaskEventInput): Promise<void> {
     const row: QueryDeepPartialEntity<TaskEventEntity> = {
@@ -28,6 +44,34 @@ export class TaskHistoryService {
       data: (event.data ?? {}) as QueryDeepPartialEntity<Record<string, unknown>>,
     };
     await this.events.insert(row);
+  }
+
+  /**
+   * An event another statement has written (see TaskLifecycleRepository):
+   * tells the `task_events` subscribers, as TypeORM does after an insert.
+   */
+  announce(task: Pick<TaskEntity, 'id' | 'queueId' | 'channel'>, event: TaskEventInput): void {
+    const entity = Object.assign(new TaskEventEntity(), {
+      taskId: task.id,
+      type: event.type,
+      queueId: task.queueId,
+      channel: task.channel,
+      agentId: event.agentId ?? null,
+      at: event.at ?? new Date(),
+      data: event.data ?? {},
+    });
+    const insert = {
+      connection: this.dataSource,
+      manager: this.dataSource.manager,
+      metadata: this.dataSource.getMetadata(TaskEventEntity),
+      entity,
+    } as unknown as InsertEvent<TaskEventEntity>;
+    for (const subscriber of this.dataSource.subscribers as Array<EntitySubscriberInterface<TaskEventEntity>>) {
+      if (!subscriber.afterInsert || (subscriber.listenTo && subscriber.listenTo() !== TaskEventEntity)) continue;
+      Promise.resolve()
+        .then(() => subscriber.afterInsert?.(insert))
+        .catch((error: unknown) => this.logger.error(`task event subscriber failed on ${event.type}: ${error instanceof Error ? error.stack : String(error)}`));
+    }
   }
 
   async ofTask(taskId: string): Promise<TaskEventEntity[]> {

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { FindOptionsWhere, QueryFailedError, Repository } from 'typeorm';
-import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { FindOptionsWhere, Repository } from 'typeorm';
 import { TaskView } from '../gateway/socket-events';
 import { SocketEmitter } from '../gateway/socket-emitter';
 import { SupervisorFeed } from '../gateway/supervisor-feed';
@@ -15,10 +14,9 @@ import { CreateTaskDto, ListTasksQueryDto, TransferTaskDto } from './dto/task.dt
 import { TaskEntity } from './task.entity';
 import { TaskException, TaskExceptionCode } from './task.exception';
 import { TaskHistoryService } from './task-history.service';
+import { TaskLifecycleRepository } from './task-lifecycle.repository';
 import { TaskStatus } from './task-status';
 import { toTaskView } from './task.view';
-
-const UNIQUE_VIOLATION = '23505';
 
 /** What happened to a task, for the channels that follow their tasks (chat queue positions, visitor notices). */
 export type TaskChange = 'created' | 'canceled' | 'abandoned' | 'transferred' | 'completed';
@@ -43,6 +41,7 @@ export class TasksService {
     private readonly offers: OffersService,
     private readonly presence: PresenceService,
     private readonly history: TaskHistoryService,
+    private readonly lifecycle: TaskLifecycleRepository,
     private readonly emitter: SocketEmitter,
     private readonly feed: SupervisorFeed,
   ) {}
@@ -52,12 +51,13 @@ export class TasksService {
     this.changeListeners.push(listener);
   }
 
-  /** Creates and queues a task, then routes it at once. Idempotent on externalId. */
+  /**
+   * Creates and queues a task, then routes it at once. Idempotent on
+   * externalId. One Postgres statement (the task and its `created` event)
+   * before routing, which writes the offer in one more; the answer is built
+   * from the rows in hand, never read back.
+   */
   async create(dto: CreateTaskDto, options: CreateTaskOptions = {}): Promise<TaskView> {
-    if (dto.externalId) {
-      const existing = await this.tasks.findOneBy({ externalId: dto.externalId });
-      if (existing) return this.view(existing);
-    }
     const queue = this.queueOrThrow(dto.queue);
     if (queue.channel !== dto.channel) {
       throw new TaskException(TaskExceptionCode.CHANNEL_MISMATCH, `queue ${queue.name} takes ${queue.channel} tasks, not ${dto.channel}`);
@@ -67,36 +67,29 @@ export class TasksService {
     }
     const now = new Date();
     const priority = dto.priority ?? 0;
-    const entity = this.tasks.create({
+    const externalId = dto.externalId ?? null;
+    const task = await this.lifecycle.create({
       channel: dto.channel,
       queueId: queue.id,
-      status: 'queued',
       priority,
       skills: [...new Set(dto.skills ?? [])].sort(),
       preferredAgentId: dto.preferredAgentId ?? null,
       preferredUntil: dto.preferredAgentId ? new Date(now.getTime() + queue.preferredAgentTimeoutSeconds * 1000) : null,
       attributes: dto.attributes ?? {},
-      externalId: dto.externalId ?? null,
+      externalId,
       conversationId: options.conversationId ?? null,
       score: virtualDeadline(now.getTime(), queue.slaSeconds, queue.priority + priority),
       enqueuedAt: now,
     });
-    const task = entity;
-    try {
-      // insert, not save: one statement, no transaction around it; the generated id and dates are set on `task`.
-      await this.tasks.insert(task as QueryDeepPartialEntity<TaskEntity>);
-    } catch (error) {
-      // Two creates with one externalId raced: the first one wins, both get it.
-      if (dto.externalId && isUniqueViolation(error)) return this.view(await this.tasks.findOneByOrFail({ externalId: dto.externalId }));
-      throw error;
+    if (!task) {
+      // A task with this externalId exists (a retry, or two creates raced): the first one wins, both get it.
+      const existing = externalId === null ? null : await this.lifecycle.findByExternalId(externalId);
+      if (!existing) throw new Error(`task with externalId ${externalId} neither created nor found`);
+      return this.view(existing);
     }
-    await Promise.all([
-      this.history.record(task, { type: 'created', at: now, data: { priority, externalId: task.externalId } }),
-      this.routing.enqueue(task),
-    ]);
     this.notify(task, 'created');
-    await this.routing.routeTask(task.id, task);
-    return this.view(await this.tasks.findOneByOrFail({ id: task.id }));
+    const offered = await this.routing.enqueueAndRoute(task);
+    return this.view(offered ?? task);
   }
 
   async get(id: string): Promise<TaskView> {
@@ -221,21 +214,33 @@ export class TasksService {
 
   /** The agent is done: the task goes to wrap-up (or straight to completed) and the capacity is freed. */
   async complete(agentId: string, taskId: string, disposition: string | null): Promise<TaskView> {
-    const task = await this.findOrThrow(taskId);
-    if (task.agentId !== agentId) throw new TaskException(TaskExceptionCode.NOT_YOURS, 'This task is not assigned to you');
-    this.assertOpen(task, ['assigned']);
+    // One statement: completed only if assigned to this agent; the reason is looked up only when it was not.
+    const task = await this.lifecycle.completed(taskId, agentId, disposition, new Date(), this.wrapUps());
+    if (!task) throw await this.whyNotCompleted(agentId, taskId);
     const wrapUpSeconds = this.directory.queue(task.queueId)?.wrapUpSeconds ?? 0;
-    const status: TaskStatus = wrapUpSeconds > 0 ? 'wrapping' : 'completed';
-    const now = new Date();
-    const result = await this.tasks.update({ id: taskId, status: 'assigned' }, { status, completedAt: now, disposition });
-    if (!result.affected) throw new TaskException(TaskExceptionCode.WRONG_STATUS, 'The task changed meanwhile; reload it');
-    await this.offers.revokeForTask(taskId, 'completed');
-    await this.history.record(task, { type: 'completed', agentId, at: now, data: { disposition, wrapUpSeconds } });
-    const view = this.view(await this.tasks.findOneByOrFail({ id: taskId }));
+    // Quiet: the wrap-up below pushes the agent's presence (with the load given back) once.
+    await this.offers.revokeForTask(taskId, 'completed', { quiet: true });
+    const view = this.view(task);
     this.emitter.toAgent(agentId, 'task:updated', { task: view });
     await this.presence.startWrapUp(agentId, wrapUpSeconds);
     this.notify(task, 'completed');
     return view;
+  }
+
+  /** The error a completion that did not apply deserves, from the task as it is now. */
+  private async whyNotCompleted(agentId: string, taskId: string): Promise<TaskException> {
+    const task = await this.tasks.findOneBy({ id: taskId });
+    if (!task) return new TaskException(TaskExceptionCode.TASK_NOT_FOUND, `task ${taskId} not found`);
+    if (task.agentId !== agentId) return new TaskException(TaskExceptionCode.NOT_YOURS, 'This task is not assigned to you');
+    if (task.status !== 'assigned') return new TaskException(TaskExceptionCode.WRONG_STATUS, `task is ${task.status}; allowed only when assigned`);
+    return new TaskException(TaskExceptionCode.WRONG_STATUS, 'The task changed meanwhile; reload it');
+  }
+
+  /** Wrap-up seconds of the queues that have one, as the completion statement takes them. */
+  private wrapUps(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const queue of this.directory.allQueues()) if (queue.wrapUpSeconds > 0) out[queue.id] = queue.wrapUpSeconds;
+    return out;
   }
 
   private notify(task: TaskEntity, change: TaskChange): void {
@@ -277,8 +282,4 @@ export class TasksService {
   private view(task: TaskEntity): TaskView {
     return toTaskView(task, this.directory.queue(task.queueId)?.name ?? null);
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION;
 }

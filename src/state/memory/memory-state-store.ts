@@ -5,6 +5,7 @@ import { CHANNELS, Channel, ChannelCounts, zeroCounts } from '../../tasks/channe
 import { NO_ANSWER_REASON, PresenceState } from '../../presence/presence-state';
 import {
   ClaimFailure,
+  ClaimPolicy,
   ClaimRules,
   DueTimer,
   LaneInfo,
@@ -188,20 +189,25 @@ export class MemoryStateStore implements StateStore {
 
   // ---- claims -----------------------------------------------------------------
 
-  async claimNextTask(agentId: string, lanes: LaneRef[], rules: ClaimRules, now: number): Promise<LiveOffer | ClaimFailure> {
+  async claimNextTask(agentId: string, lanes: LaneRef[], rules: ClaimRules, now: number, policy: ClaimPolicy = {}): Promise<LiveOffer | ClaimFailure> {
     const agent = this.agents.get(agentId);
     if (!agent || agent.state !== 'available') return 'agent-unavailable';
+    let lull: boolean | undefined;
     let best: { task: QueuedTask; lane: LaneRef } | undefined;
     for (const lane of lanes) {
-      if (!canTake(agent, lane.channel, rules)) continue;
-      const set = this.lanes.get(lane.key);
-      if (!set) continue;
-      for (const [score, taskId] of set.range(0, CLAIM_LOOKAHEAD)) {
-        if (this.isRejecter(taskId, agentId, now)) continue;
-        if (!best || score < best.task.score || (score === best.task.score && taskId < best.task.taskId)) {
-          best = { task: { taskId, laneKey: lane.key, score }, lane };
+      if (!canTake(agent, lane.channel, rules) || !underPolicyCap(agent, lane.channel, policy)) continue;
+      const candidate = this.candidate(lane.key, agentId, now);
+      if (!candidate) continue;
+      const [score, taskId] = candidate;
+      if (lane.guardOffsetMs !== undefined) {
+        const guardAt = score + lane.guardOffsetMs;
+        if (guardAt > now && !(lull ??= this.inLull(policy, now))) {
+          this.armGuard(policy, lane.key, guardAt);
+          continue;
         }
-        break;
+      }
+      if (!best || score < best.task.score || (score === best.task.score && taskId < best.task.taskId)) {
+        best = { task: { taskId, laneKey: lane.key, score }, lane };
       }
     }
     if (!best) return 'no-task';
@@ -279,6 +285,11 @@ export class MemoryStateStore implements StateStore {
     if (!offer) return null;
     this.dropOffer(offer, now, offer.status === 'accepted');
     return { ...offer };
+  }
+
+  async revokeTaskOffer(taskId: string, now: number): Promise<LiveOffer | null> {
+    const offerId = this.offerByTask.get(taskId);
+    return offerId ? this.revokeOffer(offerId, now) : null;
   }
 
   async restoreOffer(offer: LiveOffer): Promise<void> {
@@ -396,6 +407,35 @@ export class MemoryStateStore implements StateStore {
     if (byAgent.size === 0) this.rejecters.delete(taskId);
   }
 
+  /** The first head of a lane this agent did not reject (within the lookahead). */
+  private candidate(laneKey: string, agentId: string, now: number): [number, string] | undefined {
+    const set = this.lanes.get(laneKey);
+    if (!set) return undefined;
+    return set.range(0, CLAIM_LOOKAHEAD).find(([, taskId]) => !this.isRejecter(taskId, agentId, now));
+  }
+
+  /** The lull rule over the policy's voice lanes (always a lull without one). */
+  private inLull(policy: ClaimPolicy, now: number): boolean {
+    if (!policy.lull) return true;
+    let waiting = 0;
+    let oldest = 0;
+    for (const lane of policy.lull.voiceLanes) {
+      const set = this.lanes.get(lane.key);
+      const head = set?.first();
+      if (!set || !head) continue;
+      waiting += set.size;
+      oldest = Math.max(oldest, now - (head[0] - lane.enqueueOffsetMs));
+    }
+    return waiting <= policy.lull.maxWaiting && (waiting === 0 || oldest <= policy.lull.maxWaitMs);
+  }
+
+  /** Held deferrable work goes out at its guard time: (re)schedule the lane's guard timer. */
+  private armGuard(policy: ClaimPolicy, laneKey: string, guardAt: number): void {
+    if (!policy.guardTimerKind) return;
+    const dueAt = Math.ceil(guardAt);
+    if (this.timers.score(timerKey(policy.guardTimerKind, laneKey)) !== dueAt) this.schedule(policy.guardTimerKind, laneKey, dueAt);
+  }
+
   private isRejecter(taskId: string, agentId: string, now: number): boolean {
     const until = this.rejecters.get(taskId)?.get(agentId);
     return until !== undefined && until > now;
@@ -457,6 +497,12 @@ export function canTake(agent: LiveAgent, channel: Channel, rules: ClaimRules): 
   if (agent.state !== 'available') return false;
   if (agent.load[channel] >= agent.capacity[channel]) return false;
   return rules.blockers[channel].every((blocker) => agent.load[blocker] === 0);
+}
+
+/** Is the agent's load on `channel` under the policy's cap (its own capacity is canTake's)? */
+function underPolicyCap(agent: LiveAgent, channel: Channel, policy: ClaimPolicy): boolean {
+  const cap = policy.caps?.[channel];
+  return cap === undefined || cap === null || agent.load[channel] < cap;
 }
 
 function copyAgent(agent: LiveAgent): LiveAgent {

@@ -6,6 +6,7 @@ import { Channel, ChannelCounts } from '../../tasks/channel';
 import { NO_ANSWER_REASON, PresenceState } from '../../presence/presence-state';
 import {
   ClaimFailure,
+  ClaimPolicy,
   ClaimRules,
   DueTimer,
   LaneInfo,
@@ -249,12 +250,23 @@ export class RedisStateStore implements StateStore {
 
   // ---- claims ---------------------------------------------------------------------------
 
-  async claimNextTask(agentId: string, lanes: LaneRef[], rules: ClaimRules, now: number): Promise<LiveOffer | ClaimFailure> {
-    const keys = [this.keys.agent(agentId), ...lanes.map((lane) => this.keys.lane(lane.key))];
+  async claimNextTask(agentId: string, lanes: LaneRef[], rules: ClaimRules, now: number, policy: ClaimPolicy = {}): Promise<LiveOffer | ClaimFailure> {
+    const voiceLanes = policy.lull?.voiceLanes ?? [];
+    const keys = [this.keys.agent(agentId), ...lanes.map((lane) => this.keys.lane(lane.key)), ...voiceLanes.map((lane) => this.keys.lane(lane.key))];
+    const cap = (channel: Channel): string => {
+      const value = policy.caps?.[channel];
+      return value === undefined || value === null ? '' : String(value);
+    };
     const args = [
-      agentId, String(now), randomUUID(), JSON.stringify(rules.blockers), String(CLAIM_LOOKAHEAD),
-      ...lanes.flatMap((lane) => [lane.key, lane.channel, String(now + lane.offerTimeoutMs)]),
+      agentId, String(now), randomUUID(), blockersJson(rules), String(CLAIM_LOOKAHEAD), String(lanes.length),
+      cap('voice'), cap('chat'), cap('email'),
+      policy.lull ? String(policy.lull.maxWaiting) : '', policy.lull ? String(policy.lull.maxWaitMs) : '',
+      policy.guardTimerKind ?? '',
     ];
+    for (const lane of lanes) {
+      args.push(lane.key, lane.channel, String(now + lane.offerTimeoutMs), lane.guardOffsetMs === undefined ? '' : String(lane.guardOffsetMs));
+    }
+    for (const lane of voiceLanes) args.push(String(lane.enqueueOffsetMs));
     const reply = await this.run('claim-next-task', keys, args);
     const code = errorCode(reply);
     if (code !== undefined) {
@@ -274,7 +286,7 @@ export class RedisStateStore implements StateStore {
   ): Promise<LiveOffer | null> {
     if (agentIds.length === 0) return null;
     const reply = await this.run('claim-agent-for-task', [this.keys.queued], [
-      taskId, lane.channel, String(now + lane.offerTimeoutMs), randomUUID(), String(now), JSON.stringify(rules.blockers), ...agentIds,
+      taskId, lane.channel, String(now + lane.offerTimeoutMs), randomUUID(), String(now), blockersJson(rules), ...agentIds,
     ]);
     // -1: the task is not queued, -2: no candidate can take it; both are "no offer".
     return errorCode(reply) === undefined ? this.offerFrom(reply) : null;
@@ -317,6 +329,11 @@ export class RedisStateStore implements StateStore {
 
   async revokeOffer(offerId: string, now: number): Promise<LiveOffer | null> {
     return this.offerOrNull('revoke', offerId, await this.run('revoke-offer', [this.keys.offer(offerId)], [offerId, String(now)]));
+  }
+
+  async revokeTaskOffer(taskId: string, now: number): Promise<LiveOffer | null> {
+    const reply = await this.run('revoke-task-offer', [this.keys.taskOffer(taskId)], [String(now)]);
+    return errorCode(reply) === undefined ? this.offerFrom(reply) : null;
   }
 
   async restoreOffer(offer: LiveOffer): Promise<void> {
@@ -424,6 +441,17 @@ export class RedisStateStore implements StateStore {
       this.logger.error(`${what} failed: ${String(error)}`);
     }
   }
+}
+
+/** The rules object is one per policy version: serialise it once, not on every claim. */
+const blockersCache = new WeakMap<ClaimRules, string>();
+function blockersJson(rules: ClaimRules): string {
+  let json = blockersCache.get(rules);
+  if (json === undefined) {
+    json = JSON.stringify(rules.blockers);
+    blockersCache.set(rules, json);
+  }
+  return json;
 }
 
 /** Builds a Redis state store (not connected yet: call `init()`). */

@@ -3,6 +3,8 @@
   given agents (ranked by policy) who may take it now and has not rejected it
   during its cooldown. The task is taken from the lane it is actually in (read
   from the queued index), which is why that lane is not a declared key.
+  Candidates not in the channel's free index are skipped at the cost of a
+  ZSCORE (many concurrent task-side claims see the same ranked candidates).
 
   Input:
     KEYS[1] queued-task index  <prefix>queued
@@ -16,7 +18,7 @@
     ARGV[8..] candidate agent ids, best first
 
   Output:
-    the new offer (HGETALL reply)
+    the new offer (a flat field/value list, as HGETALL)
     -1 the task is not queued
     -2 no candidate can take it
 ]]
@@ -29,14 +31,17 @@ if not queued then return -1 end
 local blockers = cjson.decode(ARGV[7])
 local now_ms = tonumber(now)
 
+local free = prefix .. 'free:' .. channel
 for i = 8, #ARGV do
   local agent_id = ARGV[i]
-  local agent = load_agent(prefix, agent_id)
+  -- The free index holds exactly the agents available with room on the channel: a cheap first
+  -- check, so candidates taken meanwhile by concurrent claims cost one ZSCORE, not a hash read.
+  local agent = redis.call('ZSCORE', free, agent_id) and load_agent(prefix, agent_id)
   if agent and can_take(agent, channel, blockers) and not is_rejecter(prefix, task_id, agent_id, now_ms) then
     return make_offer(prefix, {
       offerId = ARGV[5], taskId = task_id, agentId = agent_id, channel = channel,
       laneKey = queued.lane, score = queued.score, createdAt = now, expiresAt = ARGV[4],
-    })
+    }, agent)
   end
 end
 return -2

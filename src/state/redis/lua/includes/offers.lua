@@ -32,13 +32,34 @@ local function index_offer(prefix, o)
   refresh_free(prefix, o.agentId)
 end
 
---- Takes the task from its lane and offers it to the agent; returns the offer's HGETALL reply.
-local function make_offer(prefix, o)
+--- The offer as a flat field/value list (the shape of an HGETALL reply; every value a string).
+local function offer_flat(o)
+  return {
+    'offerId', o.offerId, 'taskId', o.taskId, 'agentId', o.agentId, 'channel', o.channel,
+    'laneKey', o.laneKey, 'score', o.score, 'createdAt', o.createdAt, 'expiresAt', o.expiresAt,
+    'status', o.status,
+  }
+end
+
+--- Takes the task from its lane and offers it to `agent` (its load_agent table; the caller has
+--- checked can_take, so the agent is available with room on the channel); returns the offer as
+--- a flat list, built here rather than read back.
+local function make_offer(prefix, o, agent)
   take_from_lane(prefix, o.taskId, o.laneKey)
   o.status = 'pending'
-  index_offer(prefix, o)
+  redis.call('HSET', offer_key(prefix, o.offerId),
+    'offerId', o.offerId, 'taskId', o.taskId, 'agentId', o.agentId, 'channel', o.channel,
+    'laneKey', o.laneKey, 'score', o.score, 'createdAt', o.createdAt, 'expiresAt', o.expiresAt,
+    'status', o.status)
+  redis.call('SADD', prefix .. 'agent-offers:' .. o.agentId, o.offerId)
+  redis.call('SET', prefix .. 'task-offer:' .. o.taskId, o.offerId)
+  local load = redis.call('HINCRBY', agent_key(prefix, o.agentId), 'load.' .. o.channel, 1)
+  -- Only this channel's load moved: the agent leaves its free index once full (it was in it: can_take).
+  if load >= tonumber(agent['cap.' .. o.channel]) then
+    redis.call('ZREM', prefix .. 'free:' .. o.channel, o.agentId)
+  end
   schedule_timer(prefix, 'offer-expiry|' .. o.offerId, o.expiresAt)
-  return redis.call('HGETALL', offer_key(prefix, o.offerId))
+  return offer_flat(o)
 end
 
 --- Deletes the offer and its indexes, cancels its expiry and gives the load back.
