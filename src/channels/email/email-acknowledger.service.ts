@@ -49,7 +49,7 @@ export class EmailAcknowledger {
   /** False when there is nobody to answer, the template is gone or the daily cap stopped it. */
   async acknowledge({ mailbox, message, conversation, customer }: AutomaticMailContext): Promise<boolean> {
     const to = (message.meta?.replyAddress as string | null) ?? null;
-    if (!to || !(await this.underDailyCap(to))) return false;
+    if (!to) return false;
     const language = ((message.meta?.analysis as EmailAnalysis | null)?.language ?? 'en') as 'fr' | 'en';
     const etaHours = (await this.eta.estimateSeconds(mailbox.queueId)) / 3600;
     const name = DEFAULT_TEMPLATES.find((template) => template.key === 'acknowledgement' && template.language === language)?.name;
@@ -62,7 +62,7 @@ export class EmailAcknowledger {
       template.id,
       buildMergeContext({ customer, conversation, mailboxAddress: mailbox.address, etaHours, language }),
     );
-    await this.outbox.enqueue({
+    const queued = await this.outbox.enqueueAutomatic({
       kind: 'acknowledgement',
       idempotencyKey: `ack:${message.id}`,
       mailbox,
@@ -73,14 +73,7 @@ export class EmailAcknowledger {
       text: rendered.text,
       html: rendered.html,
       ...answerHeaders(message),
-    });
-    return true;
-  }
-
-  async underDailyCap(address: string): Promise<boolean> {
-    const sent = await this.outbox.automaticMailsTo(address);
-    if (sent < this.config.emailAutoMailsPerDay) return true;
-    this.logger.warn(`no automatic mail to ${address}: ${sent} already in the last 24 h (cap ${this.config.emailAutoMailsPerDay})`);
-    return false;
+    }, this.config.emailAutoMailsPerDay);
+    return queued !== null;
   }
 }

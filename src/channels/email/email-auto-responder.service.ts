@@ -1,10 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { buildMergeContext } from '../../templates/merge-context';
 import { EmailAnalysis } from './analysis/email-analysis';
 import { AnswerEtaService } from './answer-eta.service';
 import { AutoRepliesService } from './auto-replies/auto-replies.service';
 import { withReference } from './acknowledgement';
-import { answerHeaders, AutomaticMailContext, EmailAcknowledger } from './email-acknowledger.service';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { answerHeaders, AutomaticMailContext } from './email-acknowledger.service';
 import { OutboxService } from './outbox.service';
 
 /**
@@ -21,8 +22,8 @@ export class EmailAutoResponder {
   constructor(
     private readonly rules: AutoRepliesService,
     private readonly outbox: OutboxService,
-    private readonly acknowledger: EmailAcknowledger,
     private readonly eta: AnswerEtaService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** The rule that answered, or null when none did (no match, no address, cap reached). */
@@ -32,12 +33,12 @@ export class EmailAutoResponder {
     if (!to || !analysis || message.meta?.noReply) return null;
     const input = { intent: analysis.intent, language: analysis.language, subject: message.subject ?? '', text: message.text ?? '', mailboxId: mailbox.id };
     const match = await this.rules.match(input);
-    if (!match || !(await this.acknowledger.underDailyCap(to))) return null;
+    if (!match) return null;
     const etaHours = (await this.eta.estimateSeconds(mailbox.queueId)) / 3600;
     const context = buildMergeContext({ customer, conversation, mailboxAddress: mailbox.address, etaHours, language: analysis.language });
     const rendered = (await this.rules.answer(input, context))?.mail;
     if (!rendered) return null;
-    await this.outbox.enqueue({
+    const queued = await this.outbox.enqueueAutomatic({
       kind: 'auto-reply',
       idempotencyKey: `auto:${message.id}`,
       mailbox,
@@ -49,7 +50,9 @@ export class EmailAutoResponder {
       html: rendered.html,
       attachments: rendered.attachments,
       ...answerHeaders(message),
-    });
+    }, this.config.emailAutoMailsPerDay);
+    // The cap stopped it: the acknowledgement is capped too, and the task is queued.
+    if (!queued) return null;
     this.logger.log(`auto-reply "${match.ruleName}" to ${to} on ${conversation.ref}${match.closesRequest ? ' (closes the request)' : ''}`);
     return { closesRequest: match.closesRequest, ruleId: match.ruleId };
   }

@@ -95,11 +95,51 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Adds a mail to the outbox and starts sending it (unless it waits for approval). Idempotent on `idempotencyKey`. */
   async enqueue(input: NewOutboundMail): Promise<OutboundMailEntity> {
+    const result = await this.outbox.createQueryBuilder().insert().values(this.row(input)).orIgnore().returning('id').execute();
+    const inserted = result.raw.length > 0;
+    const row = inserted
+      ? await this.outbox.findOneByOrFail({ id: (result.raw[0] as { id: string }).id })
+      : await this.outbox.findOneByOrFail({ idempotencyKey: input.idempotencyKey as string });
+    if (inserted) this.started(row);
+    return row;
+  }
+
+  /**
+   * An automatic mail (acknowledgement, auto-reply), at most `perDay` to one
+   * address in 24 hours: the count and the insert happen under a transaction
+   * lock on the address, so two mails from one sender ingested at once (two
+   * mailboxes, two nodes) cannot both pass the cap. Null when the cap stops
+   * it; the existing row when this key was already enqueued (a retry).
+   */
+  async enqueueAutomatic(input: NewOutboundMail & { idempotencyKey: string }, perDay: number): Promise<OutboundMailEntity | null> {
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      const existing = await manager.findOneBy(OutboundMailEntity, { idempotencyKey: input.idempotencyKey });
+      if (existing) return { row: existing, inserted: false };
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`automatic-mail:${input.to}`]);
+      const [{ count }]: Array<{ count: string }> = await manager.query(
+        `SELECT count(*) AS count FROM outbound_mails
+          WHERE to_address = $1 AND kind IN ('acknowledgement', 'auto-reply') AND status <> 'failed'
+            AND created_at > now() - interval '24 hours'`,
+        [input.to],
+      );
+      if (Number(count) >= perDay) return null;
+      const row = await manager.save(manager.create(OutboundMailEntity, this.row(input)));
+      return { row, inserted: true };
+    });
+    if (!outcome) {
+      this.logger.warn(`no ${input.kind} to ${input.to}: ${perDay} automatic mails already in the last 24 h`);
+      return null;
+    }
+    if (outcome.inserted) this.started(outcome.row);
+    return outcome.row;
+  }
+
+  private row(input: NewOutboundMail): Partial<OutboundMailEntity> {
     const domain = input.mailbox.address.split('@')[1] ?? 'acd.local';
-    const values = {
+    return {
       idempotencyKey: input.idempotencyKey,
       kind: input.kind,
-      status: (input.reviewReason ? 'pending_approval' : 'queued') as OutboundStatus,
+      status: input.reviewReason ? 'pending_approval' : 'queued',
       mailboxId: input.mailbox.id,
       conversationId: input.conversationId,
       taskId: input.taskId ?? null,
@@ -117,14 +157,12 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
       reviewReason: input.reviewReason ?? null,
       nextAttemptAt: input.reviewReason ? null : new Date(),
     };
-    const result = await this.outbox.createQueryBuilder().insert().values(values).orIgnore().returning('*').execute();
-    const inserted = result.raw.length > 0;
-    const row = inserted
-      ? await this.outbox.findOneByOrFail({ id: (result.raw[0] as { id: string }).id })
-      : await this.outbox.findOneByOrFail({ idempotencyKey: input.idempotencyKey as string });
-    if (inserted && row.status === 'queued') this.kick(row.id);
-    if (inserted && row.status === 'pending_approval') this.emitter.toSupervisors('reply:updated', { reply: toReplyView(row) });
-    return row;
+  }
+
+  /** A new row: send it now, or show it in the approval queue. */
+  private started(row: OutboundMailEntity): void {
+    if (row.status === 'queued') this.kick(row.id);
+    if (row.status === 'pending_approval') this.emitter.toSupervisors('reply:updated', { reply: toReplyView(row) });
   }
 
   /** Moves a pending reply to the send queue (approval). Null when it was not pending. */
@@ -144,17 +182,6 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
       { status: 'rejected', reviewedBy: reviewerId, reviewComment: comment, reviewedAt: new Date() },
     );
     return result.affected ? this.outbox.findOneByOrFail({ id }) : null;
-  }
-
-  /** Automatic mails (acknowledgements, auto-replies) sent or on their way to this address in the last 24 h. */
-  async automaticMailsTo(address: string): Promise<number> {
-    const [{ count }]: Array<{ count: string }> = await this.outbox.query(
-      `SELECT count(*) AS count FROM outbound_mails
-        WHERE to_address = $1 AND kind IN ('acknowledgement', 'auto-reply') AND status <> 'failed'
-          AND created_at > now() - interval '24 hours'`,
-      [address],
-    );
-    return Number(count);
   }
 
   private kick(id: string): void {
