@@ -7,6 +7,7 @@ import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { MessageEntity } from '../../conversations/message.entity';
 import { SocketEmitter } from '../../gateway/socket-emitter';
 import { ReplyView } from '../../gateway/socket-events';
+import { isLoopback } from './imap/mailbox-watcher';
 import { MailboxEntity } from './mailbox.entity';
 import { MailboxesService } from './mailboxes.service';
 import { OutboundAttachment, OutboundKind, OutboundMailEntity, OutboundStatus } from './outbound-mail.entity';
@@ -341,6 +342,8 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
       port: mailbox.smtp.port,
       secure: mailbox.smtp.secure,
       auth: mailbox.smtp.user ? { user: mailbox.smtp.user, pass: password ?? '' } : undefined,
+      // Same rule as IMAP: STARTTLS is required unless TLS is implicit or the server is on this host.
+      requireTLS: !mailbox.smtp.secure && !isLoopback(mailbox.smtp.host),
       connectionTimeout: 15_000,
       greetingTimeout: 15_000,
       socketTimeout: 60_000,

@@ -209,6 +209,9 @@ export class MailboxWatcher {
       port,
       secure,
       auth: { user, pass: password },
+      // Credentials never cross the network in clear: without implicit TLS, STARTTLS is required (a stripped
+      // STARTTLS fails the login instead of downgrading) — except to a server on this very host (tests, a local relay).
+      doSTARTTLS: secure || isLoopback(host) ? undefined : true,
       logger: false,
       emitLogs: false,
       autoIdleDelay: AUTO_IDLE_DELAY_MS,
@@ -462,6 +465,10 @@ interface MailMeta {
 }
 
 /** Exponential backoff with jitter in [delay/2, delay], so many watchers do not reconnect in lockstep. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
 export function backoff(attempt: number, minMs: number, maxMs: number): number {
   const delay = Math.min(maxMs, minMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(delay / 2 + Math.random() * (delay / 2));
