@@ -296,6 +296,30 @@ describe('email channel end to end', () => {
     }
   }, 45_000);
 
+  it('rescans a folder whose UIDVALIDITY changed, by Message-ID, without a duplicate message, task or acknowledgement', async () => {
+    const { user, address, queue, mailbox } = await setup({ agents: 0 });
+    const froms = Array.from({ length: 3 }, () => customerAddress());
+    for (const from of froms) await dovecot.append(user, mail({ from, to: address, subject: 'Before the rebuild', text: 'Question.' }).raw);
+    await eventually(async () => (await app.api.get(`/api/tasks?queue=${queue.id}`)).body.length === 3, 8000, 'three tasks');
+    await eventually(async () => smtp.messages().filter((m) => froms.includes(m.envelope.to[0])).length === 3, 5000, 'three acknowledgements');
+    const before = (await app.api.get(`/api/mailboxes/${mailbox.id}`)).body.status.uidValidity;
+
+    // The server rebuilds the folder's index: a new UIDVALIDITY, every mail renumbered from 1.
+    const renewed = await dovecot.resetUidValidity(user);
+    expect(renewed).not.toBe(before);
+    const late = customerAddress();
+    await dovecot.append(user, mail({ from: late, to: address, subject: 'After the rebuild', text: 'Another question.' }).raw);
+    await eventually(async () => (await app.api.get(`/api/mailboxes/${mailbox.id}`)).body.status.uidValidity === renewed, 15_000, 'new UIDVALIDITY saved');
+    const tasks = await eventually(async () => {
+      const list = (await app.api.get(`/api/tasks?queue=${queue.id}`)).body;
+      return list.length >= 4 ? list : null;
+    }, 10_000, 'the new mail');
+    expect(tasks.map((t: { attributes: { from: string } }) => t.attributes.from).sort()).toEqual([...froms, late].sort());
+    expect((await app.api.get(`/api/mailboxes/${mailbox.id}`)).body.status.messagesIngested).toBe(4);
+    await eventually(async () => smtp.messages().some((m) => m.envelope.to.includes(late)), 5000, 'acknowledgement of the new mail');
+    expect(smtp.messages().filter((m) => [...froms, late].includes(m.envelope.to[0]))).toHaveLength(4);
+  }, 45_000);
+
   it('holds a flagged agent’s reply for approval; approved it is sent once with threading headers and rendered merge fields; rejected it returns to the agent', async () => {
     const { user, address, agents, queue } = await setup();
     const agent = agents[0];
