@@ -26,10 +26,18 @@ export class EmailThreadingService {
   async find(email: ParsedEmail, customerId: string | null): Promise<ThreadMatch> {
     const ids = [...new Set([email.inReplyTo, ...[...email.references].reverse()].filter((id): id is string => !!id))].slice(0, MAX_IDS);
     if (ids.length > 0) {
+      // Outbound ids are also looked up in the outbox: a customer can answer within the instant between
+      // the SMTP server taking our mail and its message row being written.
       const rows: ConversationEntity[] = await this.conversations.query(
-        `SELECT c.id FROM messages m JOIN conversations c ON c.id = m.conversation_id
-          WHERE m.message_id = ANY($1) AND m.channel = 'email' AND c.channel = 'email'
-          ORDER BY m.at DESC LIMIT 1`,
+        `SELECT id FROM (
+           SELECT m.conversation_id AS id, m.at FROM messages m
+            WHERE m.message_id = ANY($1) AND m.channel = 'email'
+           UNION ALL
+           SELECT o.conversation_id AS id, o.created_at AS at FROM outbound_mails o
+            WHERE o.message_id = ANY($1) AND o.status IN ('sending', 'sent')
+         ) AS known JOIN conversations c USING (id)
+         WHERE c.channel = 'email'
+         ORDER BY known.at DESC LIMIT 1`,
         [ids],
       );
       if (rows.length) return { conversation: await this.conversations.findOneByOrFail({ id: rows[0].id }), by: 'headers' };

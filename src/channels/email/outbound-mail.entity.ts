@@ -29,6 +29,7 @@ export interface OutboundAttachment {
 @Index('outbound_mails_due_idx', ['status', 'nextAttemptAt'])
 @Index('outbound_mails_conversation_idx', ['conversationId', 'createdAt'])
 @Index('outbound_mails_recipient_idx', ['toAddress', 'createdAt'])
+@Index('outbound_mails_message_id_idx', ['messageId'])
 export class OutboundMailEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -17,6 +17,7 @@ export class EmailChannel1795490000000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX "outbound_mails_conversation_idx" ON "outbound_mails" ("conversation_id", "created_at") `);
     await queryRunner.query(`CREATE INDEX "outbound_mails_due_idx" ON "outbound_mails" ("status", "next_attempt_at") `);
     await queryRunner.query(`CREATE UNIQUE INDEX "outbound_mails_idempotency_key" ON "outbound_mails" ("idempotency_key") `);
+    await queryRunner.query(`CREATE INDEX "outbound_mails_message_id_idx" ON "outbound_mails" ("message_id") `);
     await queryRunner.query(`CREATE TABLE "email_quarantine" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "mailbox_id" uuid NOT NULL, "uid_validity" text NOT NULL, "uid" bigint NOT NULL, "reason" text NOT NULL, "raw" bytea NOT NULL, "size" integer NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "PK_6ab497c809deaa2c922217fa5fd" PRIMARY KEY ("id"))`);
     await queryRunner.query(`CREATE UNIQUE INDEX "email_quarantine_source_key" ON "email_quarantine" ("mailbox_id", "uid_validity", "uid") `);
     await queryRunner.query(`ALTER TABLE "agents" ADD "replies_need_approval" boolean NOT NULL DEFAULT false`);
@@ -34,6 +35,7 @@ export class EmailChannel1795490000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "agents" DROP COLUMN "replies_need_approval"`);
     await queryRunner.query(`DROP INDEX "public"."email_quarantine_source_key"`);
     await queryRunner.query(`DROP TABLE "email_quarantine"`);
+    await queryRunner.query(`DROP INDEX "public"."outbound_mails_message_id_idx"`);
     await queryRunner.query(`DROP INDEX "public"."outbound_mails_idempotency_key"`);
     await queryRunner.query(`DROP INDEX "public"."outbound_mails_due_idx"`);
     await queryRunner.query(`DROP INDEX "public"."outbound_mails_conversation_idx"`);
