@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { randomUUID } from 'crypto';
 import { Client } from 'pg';
 import { connectPg } from '../src/database/embedded-postgres';
@@ -236,6 +237,16 @@ describe('reports, quality review and surveys', () => {
       const report = res.body;
       expect(report.csat).toMatchObject({ responses: 1, averageScore: 2 });
       expect(report.handled).toBeGreaterThanOrEqual(1);
+
+      // A task created with `attributes.survey: false` gets none.
+      const quiet = await createTask(app, { channel: 'email', queue: queue.id, attributes: { survey: false } });
+      const quietOffer = await socket.next('offer', (o) => o.task.id === quiet.id);
+      await socket.emit('offer:accept', { offerId: quietOffer.offerId });
+      await socket.emit('task:complete', { taskId: quiet.id });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(created.map((c) => c.taskId)).toEqual([task.id]);
+      const rows = await app.app.get(DataSource).query(`SELECT count(*)::int AS n FROM surveys WHERE task_id = $1`, [quiet.id]);
+      expect(rows[0].n).toBe(0);
     } finally {
       socket.close();
     }

@@ -70,11 +70,41 @@ export class SurveysService implements OnModuleInit {
     this.listeners.push(listener);
   }
 
+  /**
+   * A completed chat or email gets its survey: one statement (it runs for every
+   * completed task, on the hot path) that reads the task, checks it is
+   * eligible, and inserts at most one survey per task.
+   */
   async onTaskEvent(event: TappedTaskEvent): Promise<void> {
     if (event.type !== 'completed' || !(SURVEY_CHANNELS as readonly string[]).includes(event.channel ?? '')) return;
-    const task = await this.tasks.findOneBy({ id: event.taskId });
-    if (!task || task.attributes.survey === false) return;
-    await this.createForTask(task.id);
+    const rows: Array<{ id: string; token: string; task_id: string; channel: string; conversation_id: string | null; agent_id: string | null }> =
+      await this.surveys.query(
+        `INSERT INTO surveys (token, task_id, channel, queue_id, agent_id, conversation_id, created_at)
+         SELECT $2, id, channel, queue_id, agent_id, conversation_id, now() FROM tasks
+          WHERE id = $1 AND channel = ANY($3) AND status IN ('wrapping', 'completed') AND NOT (attributes @> '{"survey": false}')
+         ON CONFLICT (task_id) DO NOTHING
+         RETURNING id, token, task_id, channel, conversation_id, agent_id`,
+        [event.taskId, randomBytes(32).toString('base64url'), [...SURVEY_CHANNELS]],
+      );
+    const row = rows[0];
+    if (!row) return;
+    this.announce({
+      surveyId: row.id,
+      token: row.token,
+      link: surveyPath(row.token),
+      taskId: row.task_id,
+      channel: row.channel,
+      conversationId: row.conversation_id,
+      agentId: row.agent_id,
+    });
+  }
+
+  private announce(created: CreatedSurvey): void {
+    for (const listener of this.listeners) {
+      Promise.resolve()
+        .then(() => listener(created))
+        .catch((error: unknown) => this.logger.error(`survey listener failed for task ${created.taskId}: ${String(error)}`));
+    }
   }
 
   /** Creates (or returns) the survey of a completed email or chat task, and tells the listeners once. */
@@ -105,11 +135,7 @@ export class SurveysService implements OnModuleInit {
       throw error;
     }
     const created = toCreated(saved);
-    for (const listener of this.listeners) {
-      Promise.resolve()
-        .then(() => listener(created))
-        .catch((error: unknown) => this.logger.error(`survey listener failed for task ${taskId}: ${String(error)}`));
-    }
+    this.announce(created);
     return created;
   }
 
