@@ -16,8 +16,8 @@ describe('reports, quality review and surveys', () => {
   let env: TestEnvironment;
   let app: TestApp;
   let db: Client;
-  let voice: { id: string };
-  let email: { id: string };
+  let voice: { id: string; name: string };
+  let email: { id: string; name: string };
   let A: { id: string };
   let B: { id: string };
   const ids: Record<string, string> = {};
@@ -109,7 +109,46 @@ describe('reports, quality review and surveys', () => {
    *  B: handled T5 = 1, AHT 600, busy 60+600 = 660 s → 660/86400
    * Voice only: received 5, handled 5, unhandled 0, first responses 5 10 30 60:
    *    average 26.25, median 20, p90 at 2.7 → 30 + 0.7·30 = 51, SLA 2/4 = 50 %
+   * Per channel (and per queue: one queue per channel here):
+   *  voice: received 5, handled 5 (T7 T1 T2 T3b T5), abandoned 1, answered 4 (5 10 30 60), within 2, average 26.25, 50 %
+   *  email: received 2 (E T6), handled 1, answered 1 (60 s ≤ 3600), average 60, 100 %; chat: nothing, no SLA figure
+   * Per hour and channel (received / handled / abandoned):
+   *  08 handled voice 1 (T7); 09 received voice 2 email 1, handled voice 2 email 1;
+   *  10 received voice 1, handled voice 1 (T3b); 11 received voice 2, handled voice 1, abandoned voice 1; 23 received email 1
+   * Response-time buckets (upper bound inclusive): 0-10s T3 5, T1 10 → 2 (voice); 10-30s T2 30 → 1 (voice);
+   *  30-60s E 60 (email), T5 60 (voice) → 2; every other bucket 0
    */
+  const channels = (counts: Partial<Record<'voice' | 'chat' | 'email', number>>) => ({ voice: 0, chat: 0, email: 0, ...counts });
+  const NO_ANSWER = { answered: 0, withinSla: 0, averageAnswerSeconds: null, slaMetPercent: null };
+  const VOICE_FIGURES = { received: 5, handled: 5, abandoned: 1, answered: 4, withinSla: 2, averageAnswerSeconds: 26.25, slaMetPercent: 50 };
+  const EMAIL_FIGURES = { received: 2, handled: 1, abandoned: 0, answered: 1, withinSla: 1, averageAnswerSeconds: 60, slaMetPercent: 100 };
+  const buckets = (counts: Record<string, Partial<Record<'voice' | 'chat' | 'email', number>>>) =>
+    (['0-10s', '10-30s', '30-60s', '1-5min', '5-15min', '15-60min', '1-4h', '4-24h', '>24h'] as const).map((bucket, i) => {
+      const byChannel = channels(counts[bucket] ?? {});
+      const bounds = [0, 10, 30, 60, 300, 900, 3600, 14400, 86400];
+      return { bucket, minSeconds: bounds[i], maxSeconds: bounds[i + 1] ?? null, count: byChannel.voice + byChannel.chat + byChannel.email, byChannel };
+    });
+  const expectBreakdowns = (report: any) => {
+    expect(report.perChannel).toEqual([
+      { channel: 'voice', ...VOICE_FIGURES },
+      { channel: 'chat', received: 0, handled: 0, abandoned: 0, ...NO_ANSWER },
+      { channel: 'email', ...EMAIL_FIGURES },
+    ]);
+    expect(report.perQueue).toHaveLength(2);
+    const byQueue = Object.fromEntries(report.perQueue.map((row: any) => [row.queueId, row]));
+    expect(byQueue[voice.id]).toEqual({ queueId: voice.id, name: voice.name, channel: 'voice', slaSeconds: 20, ...VOICE_FIGURES });
+    expect(byQueue[email.id]).toEqual({ queueId: email.id, name: email.name, channel: 'email', slaSeconds: 3600, ...EMAIL_FIGURES });
+    const none = { received: channels({}), handled: channels({}), abandoned: channels({}) };
+    expect(report.perHourByChannel).toEqual([
+      { start: `${DAY}T08:00:00.000Z`, ...none, handled: channels({ voice: 1 }) },
+      { start: `${DAY}T09:00:00.000Z`, ...none, received: channels({ voice: 2, email: 1 }), handled: channels({ voice: 2, email: 1 }) },
+      { start: `${DAY}T10:00:00.000Z`, ...none, received: channels({ voice: 1 }), handled: channels({ voice: 1 }) },
+      { start: `${DAY}T11:00:00.000Z`, received: channels({ voice: 2 }), handled: channels({ voice: 1 }), abandoned: channels({ voice: 1 }) },
+      { start: `${DAY}T23:00:00.000Z`, ...none, received: channels({ email: 1 }) },
+    ]);
+    expect(report.responseTimeDistribution).toEqual(buckets({ '0-10s': { voice: 2 }, '10-30s': { voice: 1 }, '30-60s': { voice: 1, email: 1 } }));
+  };
+
   const expectDay = (report: any) => {
     expect(report).toMatchObject({
       received: 7,
@@ -135,6 +174,7 @@ describe('reports, quality review and surveys', () => {
       { start: `${DAY}T11:00:00.000Z`, received: 2, handled: 1, abandoned: 1 },
       { start: `${DAY}T23:00:00.000Z`, received: 1, handled: 0, abandoned: 0 },
     ]);
+    expectBreakdowns(report);
   };
 
   it('computes every figure of a hand-computed day exactly', async () => {
@@ -153,6 +193,14 @@ describe('reports, quality review and surveys', () => {
       slaMetPercent: 50,
       csat: { responses: 0, averageScore: null },
     });
+    expect(res.body.perChannel).toEqual([
+      { channel: 'voice', ...VOICE_FIGURES },
+      { channel: 'chat', received: 0, handled: 0, abandoned: 0, ...NO_ANSWER },
+      { channel: 'email', received: 0, handled: 0, abandoned: 0, ...NO_ANSWER },
+    ]);
+    expect(res.body.perQueue.map((row: any) => row.queueId)).toEqual([voice.id]);
+    expect(res.body.perHourByChannel.map((row: any) => row.received.email + row.handled.email + row.abandoned.email)).toEqual([0, 0, 0, 0]);
+    expect(res.body.responseTimeDistribution).toEqual(buckets({ '0-10s': { voice: 2 }, '10-30s': { voice: 1 }, '30-60s': { voice: 1 } }));
   });
 
   it('answers CSV with Accept: text/csv', async () => {
@@ -162,6 +210,18 @@ describe('reports, quality review and surveys', () => {
     const lines = (res.body as string).trim().split('\n');
     expect(lines[0]).toBe('section,key,metric,value');
     expect(lines).toEqual(expect.arrayContaining(['summary,,received,7', 'summary,,firstResponseP90Seconds,60', 'summary,,slaMetPercent,60', `agent,Alice Report (${A.id}),averageHandleSeconds,492`, `hour,${DAY}T09:00:00.000Z,received,3`, 'csat,,averageScore,4.5']));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'channel,voice,slaMetPercent,50',
+        'channel,email,averageAnswerSeconds,60',
+        'channel,chat,slaMetPercent,',
+        `queue,${voice.name} (${voice.id}),withinSla,2`,
+        `hourByChannel,${DAY}T09:00:00.000Z,received.email,1`,
+        'responseTime,30-60s,count,2',
+        'responseTime,30-60s,count.email,1',
+        'responseTime,>24h,count,0',
+      ]),
+    );
   });
 
   it('rejects a bad period and is for supervisors only', async () => {

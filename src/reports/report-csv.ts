@@ -3,8 +3,9 @@ import { ReportSummary } from './report-summary';
 
 /**
  * The report as one CSV in long form: `section,key,metric,value`, one row per
- * figure (summary, per agent, per day, per hour, csat), so a spreadsheet can
- * pivot it and new figures never shift columns.
+ * figure (summary, per agent, per day, per hour, csat, per channel, per queue,
+ * per hour and channel, response-time bucket), so a spreadsheet can pivot it
+ * and new figures never shift columns.
  */
 export function reportToCsv(report: ReportSummary): string {
   const rows: Array<[string, string, string, string | number | null]> = [];
@@ -41,6 +42,22 @@ export function reportToCsv(report: ReportSummary): string {
   rows.push(['csat', '', 'responses', report.csat.responses]);
   rows.push(['csat', '', 'averageScore', report.csat.averageScore]);
   for (const [score, count] of Object.entries(report.csat.distribution)) rows.push(['csat', score, 'count', count]);
+  for (const row of report.perChannel) {
+    for (const metric of ['received', 'handled', 'abandoned', 'answered', 'withinSla', 'averageAnswerSeconds', 'slaMetPercent'] as const) rows.push(['channel', row.channel, metric, row[metric]]);
+  }
+  for (const row of report.perQueue) {
+    const key = row.name ? `${row.name} (${row.queueId})` : row.queueId;
+    for (const metric of ['received', 'handled', 'abandoned', 'answered', 'withinSla', 'averageAnswerSeconds', 'slaMetPercent', 'slaSeconds'] as const) rows.push(['queue', key, metric, row[metric]]);
+  }
+  for (const row of report.perHourByChannel) {
+    for (const figure of ['received', 'handled', 'abandoned'] as const) {
+      for (const [channel, count] of Object.entries(row[figure])) rows.push(['hourByChannel', row.start, `${figure}.${channel}`, count]);
+    }
+  }
+  for (const bucket of report.responseTimeDistribution) {
+    rows.push(['responseTime', bucket.bucket, 'count', bucket.count]);
+    for (const [channel, count] of Object.entries(bucket.byChannel)) rows.push(['responseTime', bucket.bucket, `count.${channel}`, count]);
+  }
   return stringify(rows.map(([section, key, metric, value]) => [section, key, metric, value === null ? '' : String(value)]), {
     header: true,
     columns: ['section', 'key', 'metric', 'value'],

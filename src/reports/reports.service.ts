@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AcdErrorKind, AcdException } from '../common/acd.exception';
+import { ReportBreakdowns } from './report-breakdowns';
+import { Num, int, num } from './report-numbers';
 import { AgentReportRow, PeriodRow, ReportSummary } from './report-summary';
 
 /** Events that end a task for good (and end an agent's hold on it). */
 const TERMINAL = `('completed', 'canceled', 'abandoned', 'transferred')`;
 /** A task that entered the system (not the new task a transfer creates). */
 const NEW_CONTACT = `e.type = 'created' AND NOT (e.data ? 'transferredFrom')`;
-
-type Num = string | number | null;
 
 /**
  * Reports over a period, computed in SQL from the durable history
@@ -20,7 +20,10 @@ type Num = string | number | null;
  */
 @Injectable()
 export class ReportsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly breakdowns: ReportBreakdowns,
+  ) {}
 
   async summary(fromIso: string, toIso: string, channel: string | null): Promise<ReportSummary> {
     const from = new Date(fromIso);
@@ -29,7 +32,7 @@ export class ReportsService {
     const params = [from, to, channel];
     // $3 is null for every channel.
     const inPeriod = `e.at >= $1 AND e.at < $2 AND ($3::text IS NULL OR e.channel = $3)`;
-    const [counts, backlog, response, involved, agents, perDay, perHour, csat] = await Promise.all([
+    const [counts, backlog, response, involved, agents, perDay, perHour, csat, breakdowns] = await Promise.all([
       this.one<Record<string, Num>>(
         `SELECT COUNT(*) FILTER (WHERE ${NEW_CONTACT}) AS received,
                 COUNT(*) FILTER (WHERE e.type = 'completed') AS handled,
@@ -72,6 +75,7 @@ export class ReportsService {
            FROM surveys s WHERE s.answered_at >= $1 AND s.answered_at < $2 AND ($3::text IS NULL OR s.channel = $3)`,
         params,
       ),
+      this.breakdowns.compute(from, to, channel),
     ]);
     const answered = int(response.answered);
     return {
@@ -96,6 +100,7 @@ export class ReportsService {
         averageScore: num(csat.average),
         distribution: { '1': int(csat.s1), '2': int(csat.s2), '3': int(csat.s3), '4': int(csat.s4), '5': int(csat.s5) },
       },
+      ...breakdowns,
     };
   }
 
@@ -159,13 +164,4 @@ export class ReportsService {
     const rows: T[] = await this.dataSource.query(sql, params);
     return rows[0];
   }
-}
-
-function int(value: Num | undefined): number {
-  return value === null || value === undefined ? 0 : Number(value);
-}
-
-/** Seconds are reported to the millisecond (timestamps have microseconds; float noise is not a figure). */
-function num(value: Num | undefined): number | null {
-  return value === null || value === undefined ? null : Math.round(Number(value) * 1000) / 1000;
 }
