@@ -427,9 +427,9 @@ describe('email channel end to end', () => {
     const rule = await app.api.post('/api/auto-replies', { name: `Hours ${scenario}`, intents: ['information'], keywords: ['opening hours'], templateId: template.body.id, mailboxId: mailbox.id });
     expect(rule.status).toBe(201);
     const closing = await app.api.post('/api/auto-replies', {
-      name: `Unsubscribe ${scenario}`,
-      intents: ['information', 'other', 'complaint', 'quote', 'order'],
-      keywords: ['unsubscribe me'],
+      name: `Price list ${scenario}`,
+      intents: ['quote'],
+      keywords: ['price list'],
       templateId: template.body.id,
       mailboxId: mailbox.id,
       closesRequest: true,
@@ -453,7 +453,7 @@ describe('email channel end to end', () => {
 
     // A rule that closes the request: answered, and no task.
     const other = customerAddress();
-    await dovecot.append(user, mail({ from: other, to: address, subject: 'Newsletter', text: 'Please unsubscribe me from your newsletter.' }).raw);
+    await dovecot.append(user, mail({ from: other, to: address, subject: 'Prices', text: 'Hello, how much are your chairs? Please send me your price list.' }).raw);
     await smtp.waitFor((m) => m.envelope.to.includes(other), 5000);
     await eventually(async () => (await dovecot.flags(user)).every((m) => m.flags.includes('$AcdIngested')), 5000, 'flagged');
     expect((await app.api.get(`/api/tasks?queue=${queue.id}`)).body).toHaveLength(1);
@@ -462,6 +462,41 @@ describe('email channel end to end', () => {
     expect(smtp.messages().filter((m) => m.envelope.to.includes(other))).toHaveLength(1);
     await app.api.patch(`/api/auto-replies/${rule.body.id}`, { enabled: false });
     await app.api.patch(`/api/auto-replies/${closing.body.id}`, { enabled: false });
+  }, 30_000);
+
+  it('answers only the first mail of a conversation automatically: a follow-up goes to the owning agent, with no auto-reply', async () => {
+    const { user, address, mailbox, agents } = await setup();
+    const agent = agents[0];
+    const template = await app.api.post('/api/templates', { name: `Hours again ${scenario}`, language: 'en', subject: null, body: 'We are open 8:00 to 18:00.' });
+    const rules = [
+      await app.api.post('/api/auto-replies', { name: `Hours ${scenario}`, intents: ['information'], keywords: ['opening hours'], templateId: template.body.id, mailboxId: mailbox.id }),
+      await app.api.post('/api/auto-replies', { name: `Prices ${scenario}`, intents: ['quote', 'information'], keywords: ['price list'], templateId: template.body.id, mailboxId: mailbox.id, closesRequest: true, priority: 10 }),
+    ];
+    expect(rules.map((r) => r.status)).toEqual([201, 201]);
+    const from = customerAddress();
+    const first = mail({ from, to: address, subject: 'Opening hours', text: 'Hello, what are your opening hours on Saturday?' });
+    const offered = agent.socket.next('offer', (o) => o.task.attributes.from === from, 5000);
+    await dovecot.append(user, first.raw);
+    const offer = await offered;
+    const auto = await smtp.waitFor((m) => m.envelope.to.includes(from), 5000);
+    expect(auto.parsed.text).toContain('We are open 8:00 to 18:00.');
+    expect((await agent.socket.emit('offer:accept', { offerId: offer.offerId })).ok).toBe(true);
+    await eventually(async () => (await app.api.get(`/api/conversations/${offer.task.conversationId}`)).body.ownerAgentId === agent.id, 5000, 'owner set');
+    expect((await agent.socket.emit('task:complete', { taskId: offer.task.id, disposition: 'answered' })).ok).toBe(true);
+    await agent.socket.emit('presence:set', { state: 'available' });
+
+    // The follow-up matches both rules' words (one of which closes the request): it still goes to the agent, unanswered by a robot.
+    const autoId = String(auto.parsed.messageId).replace(/[<>]/g, '');
+    const followUp = mail({ from, to: address, subject: `Re: ${auto.parsed.subject}`, text: 'Thanks. And your opening hours on Sunday? Please also send your price list.', inReplyTo: autoId, references: [first.messageId, autoId] });
+    const again = agent.socket.next('offer', (o) => o.task.attributes.from === from, 5000);
+    await dovecot.append(user, followUp.raw);
+    const second = await again;
+    expect(second.task.conversationId).toBe(offer.task.conversationId);
+    expect(second.task.preferredAgentId).toBe(agent.id);
+    // The task exists, so the follow-ups (auto-reply decision included) are done: the outbox holds every automatic mail.
+    const automatic = await app.app.get(DataSource).query(`SELECT kind FROM outbound_mails WHERE to_address = $1`, [from]);
+    expect(automatic).toEqual([{ kind: 'auto-reply' }]);
+    for (const rule of rules) await app.api.patch(`/api/auto-replies/${rule.body.id}`, { enabled: false });
   }, 30_000);
 
   it('sanitizes inbound HTML, keeps attachments within limits and shows the whole journey', async () => {

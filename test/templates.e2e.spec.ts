@@ -183,6 +183,15 @@ describe('reply templates and auto-reply rules', () => {
       expect(await ruleCount()).toBe(0);
     });
 
+    it('refuses a rule for anything but information or quote requests (400)', async () => {
+      for (const intents of [['complaint'], ['order'], ['other'], ['information', 'complaint']]) {
+        const res = await supervisor.post('/api/auto-replies', { name: 'Too broad', intents, templateId: template.id });
+        expect(res.status).toBe(400);
+        expect(res.body.details.join(' ')).toMatch(/information or quote/);
+      }
+      expect(await ruleCount()).toBe(0);
+    });
+
     it('is for supervisors only', async () => {
       expect((await agent.get('/api/auto-replies')).status).toBe(403);
       expect((await agent.post('/api/auto-replies', { name: 'x', intents: ['information'], templateId: template.id })).status).toBe(403);
@@ -214,6 +223,7 @@ describe('reply templates and auto-reply rules', () => {
       expect(patch.body).toMatchObject({ enabled: false, keywords: [] });
       expect(await service.match(input)).toBeNull(); // the cache was dropped on change
 
+      expect((await supervisor.patch(`/api/auto-replies/${rule.id}`, { intents: ['order'] })).status).toBe(400);
       const badTemplate = await supervisor.patch(`/api/auto-replies/${rule.id}`, { templateId: randomUUID() });
       expect(badTemplate.status).toBe(400);
       const english = await supervisor.post('/api/templates', { name: 'Prices EN', language: 'en', body: 'Our prices.' });

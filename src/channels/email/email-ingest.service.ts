@@ -240,7 +240,7 @@ export class EmailIngestService implements OnApplicationBootstrap {
     if (rows.length) this.logger.log(`resumed the follow-ups of ${rows.length} mail(s)`);
   }
 
-  /** Task, acknowledgement, auto-reply: each idempotent, then `processed`. */
+  /** Task, and for the first mail of a new conversation an auto-reply or the acknowledgement: each idempotent, then `processed`. */
   private async doFollowUp(
     mailbox: MailboxEntity,
     message: MessageEntity,
@@ -251,8 +251,11 @@ export class EmailIngestService implements OnApplicationBootstrap {
     const meta = message.meta as InboundMeta;
     if (meta.processed) return;
     if (!meta.automatic) {
-      const answered = meta.stale ? null : await this.autoResponder.answer({ mailbox, message, conversation, customer });
-      const acknowledged = isNew && !answered && !meta.stale && mailbox.autoAcknowledge && !meta.noReply && !!meta.replyAddress;
+      // Automatic answers (auto-reply or acknowledgement) only open a conversation: a follow-up on a case
+      // someone is working on goes to its owner untouched, whatever rule its words would match.
+      const opening = isNew && !meta.stale;
+      const answered = opening ? await this.autoResponder.answer({ mailbox, message, conversation, customer }) : null;
+      const acknowledged = opening && !answered && mailbox.autoAcknowledge && !meta.noReply && !!meta.replyAddress;
       if (acknowledged) await this.acknowledger.acknowledge({ mailbox, message, conversation, customer });
       if (!answered?.closesRequest) meta.taskId = await this.routeToAgent(mailbox, message, conversation);
     } else {

@@ -19,7 +19,8 @@ import {
 } from 'class-validator';
 import { IsOptionalNotNull } from '../../../common/validation';
 import { TEMPLATE_LANGUAGES } from '../../../templates/template.entity';
-import { EMAIL_INTENTS, EmailIntent } from '../analysis/email-analysis';
+import { EmailIntent } from '../analysis/email-analysis';
+import { AUTO_REPLY_INTENTS, AutoReplyIntent } from './auto-reply-matcher';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const trimEach = ({ value }: { value: unknown }) => (Array.isArray(value) ? value.map((item) => (typeof item === 'string' ? item.trim() : item)) : value);
@@ -36,9 +37,9 @@ export class CreateAutoReplyRuleDto {
   @IsOptional() @IsBoolean()
   enabled?: boolean;
 
-  @ApiProperty({ enum: EMAIL_INTENTS, isArray: true, description: 'Analysed intents this rule answers' })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(EMAIL_INTENTS.length) @ArrayUnique() @IsIn(EMAIL_INTENTS, { each: true })
-  intents: EmailIntent[];
+  @ApiProperty({ enum: AUTO_REPLY_INTENTS, isArray: true, description: 'Analysed intents this rule answers: information or quote requests only' })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(AUTO_REPLY_INTENTS.length) @ArrayUnique() @IsIn(AUTO_REPLY_INTENTS, { each: true, message: 'an auto-reply answers only information or quote requests (intents: information, quote)' })
+  intents: AutoReplyIntent[];
 
   @ApiPropertyOptional({ type: [String], description: 'Any one in the subject or body (accents/case ignored); empty: the intent alone decides' })
   @IsOptional() @Transform(trimEach) @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(100, { each: true })
@@ -75,9 +76,9 @@ export class UpdateAutoReplyRuleDto {
   @IsOptionalNotNull() @IsBoolean()
   enabled?: boolean;
 
-  @ApiPropertyOptional({ enum: EMAIL_INTENTS, isArray: true })
-  @IsOptionalNotNull() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(EMAIL_INTENTS.length) @ArrayUnique() @IsIn(EMAIL_INTENTS, { each: true })
-  intents?: EmailIntent[];
+  @ApiPropertyOptional({ enum: AUTO_REPLY_INTENTS, isArray: true })
+  @IsOptionalNotNull() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(AUTO_REPLY_INTENTS.length) @ArrayUnique() @IsIn(AUTO_REPLY_INTENTS, { each: true, message: 'an auto-reply answers only information or quote requests (intents: information, quote)' })
+  intents?: AutoReplyIntent[];
 
   @ApiPropertyOptional({ type: [String] })
   @IsOptionalNotNull() @Transform(trimEach) @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(100, { each: true })

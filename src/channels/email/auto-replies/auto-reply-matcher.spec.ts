@@ -29,6 +29,14 @@ describe('auto-reply matcher', () => {
     expect(matchAutoReply([rule('quote', { intents: ['quote', 'information'] })], mail())?.id).toBe('quote');
   });
 
+  it('answers only information or quote requests, even with a rule saved for other intents', () => {
+    const legacy = rule('legacy', { intents: ['complaint', 'order', 'other', 'information'] });
+    expect(matchAutoReply([legacy], mail({ intent: 'complaint' }))).toBeNull();
+    expect(matchAutoReply([legacy], mail({ intent: 'order' }))).toBeNull();
+    expect(matchAutoReply([legacy], mail({ intent: 'other' }))).toBeNull();
+    expect(matchAutoReply([legacy], mail({ intent: 'information' }))?.id).toBe('legacy');
+  });
+
   it('needs any one keyword in the subject or body, ignoring accents, case, punctuation and a plural', () => {
     const tarifs = rule('tarifs', { keywords: ['tarif', 'prix'] });
     expect(matchAutoReply([tarifs], mail({ text: 'Quels sont vos TARIFS ?' }))?.id).toBe('tarifs');

@@ -1,12 +1,23 @@
 import { EmailIntent } from '../analysis/email-analysis';
 
 /**
+ * The intents an auto-reply may answer: an information or a quote request has
+ * a standard answer (a brochure, a price list); a complaint or an order needs
+ * a person, and an automatic mail to an unhappy customer makes things worse.
+ * The API refuses rules with other intents; the matcher ignores them too
+ * (rules saved before the restriction).
+ */
+export const AUTO_REPLY_INTENTS = ['information', 'quote'] as const satisfies readonly EmailIntent[];
+export type AutoReplyIntent = (typeof AUTO_REPLY_INTENTS)[number];
+
+/**
  * Which auto-reply rule answers an inbound email. Pure and predictable, so a
  * supervisor can tell why a mail got (or did not get) an automatic answer:
  *
  * - only enabled rules, tried by `priority` (highest first), then oldest
  *   first; the first rule that matches wins;
- * - the mail's analysed intent must be one of the rule's `intents`;
+ * - the mail's analysed intent must be one of the rule's `intents`, and an
+ *   information or quote request (AUTO_REPLY_INTENTS);
  * - the rule's `language` (null = any) must be the mail's;
  * - the rule's `mailboxId` (null = every mailbox) must be the receiving one;
  * - when the rule has `keywords`, at least one must appear in the subject or
@@ -35,6 +46,7 @@ export interface AutoReplyInput {
 }
 
 export function matchAutoReply<T extends AutoReplyCandidate>(rules: readonly T[], input: AutoReplyInput): T | null {
+  if (!(AUTO_REPLY_INTENTS as readonly string[]).includes(input.intent)) return null;
   const words = ` ${normalizeForMatch(`${input.subject}\n${input.text}`)} `;
   for (const rule of orderRules(rules)) {
     if (!rule.enabled || !rule.intents.includes(input.intent)) continue;
