@@ -74,6 +74,7 @@ export class AgentsService {
     }
     if (dto.password !== undefined) agent.passwordHash = await hashPassword(dto.password);
     const saved = await this.save(agent);
+    if (dto.capacity !== undefined) await this.presence.capacityChanged(saved.id);
     this.logger.log(`Agent ${saved.id} updated by ${actor.id} (${Object.keys(dto).join(', ') || 'no fields'})`);
     return saved;
   }

@@ -21,6 +21,8 @@ export interface JourneyTask {
   assignedAt: string | null;
   completedAt: string | null;
   disposition: string | null;
+  /** The agent's wrap-up notes. */
+  notes: string | null;
   events: Array<{ type: string; at: string; agentId: string | null; data: Record<string, unknown> }>;
 }
 
@@ -34,8 +36,8 @@ export interface JourneyContact {
   messageCount: number;
   /** The agents who held one of its tasks, in order. */
   handledBy: Array<{ agentId: string; name: string | null }>;
-  /** Status of the latest task (`completed`, `abandoned`…), with its disposition; null while nothing was queued. */
-  outcome: { status: string; disposition: string | null } | null;
+  /** Status of the latest task (`completed`, `abandoned`…), with its disposition and the agent's notes; null while nothing was queued. */
+  outcome: { status: string; disposition: string | null; notes: string | null } | null;
   tasks: JourneyTask[];
 }
 
@@ -88,6 +90,7 @@ export class CustomerJourneyService {
         assignedAt: task.assignedAt?.toISOString() ?? null,
         completedAt: task.completedAt?.toISOString() ?? null,
         disposition: task.disposition,
+        notes: task.notes,
         events: events
           .filter((event) => event.taskId === task.id)
           .map((event) => ({ type: event.type, at: event.at.toISOString(), agentId: event.agentId, data: event.data })),
@@ -103,7 +106,7 @@ export class CustomerJourneyService {
         startedAt: conversation.createdAt.toISOString(),
         messageCount: counts.get(conversation.id) ?? 0,
         handledBy: handled.map((agentId) => ({ agentId, name: agentName.get(agentId) ?? null })),
-        outcome: last ? { status: last.status, disposition: last.disposition } : null,
+        outcome: last ? { status: last.status, disposition: last.disposition, notes: last.notes } : null,
         tasks: journeyTasks,
       };
     });

@@ -15,7 +15,7 @@ import { PresenceService } from '../presence/presence.service';
 import { toPresenceView } from '../presence/presence-notifier';
 import { OffersService } from '../routing/offers.service';
 import { TasksService } from '../tasks/tasks.service';
-import { OfferAcceptPayload, OfferRejectPayload, PresenceSetPayload, TaskCompletePayload } from './dto/agent-events.dto';
+import { OfferAcceptPayload, OfferRejectPayload, PresenceSetPayload, TaskCompletePayload, TaskNotesPayload } from './dto/agent-events.dto';
 import { authenticateSocket, socketUser } from './socket-auth';
 import { SocketEmitter, agentRoom } from './socket-emitter';
 import { AgentResume } from './agent-resume';
@@ -97,7 +97,15 @@ export class AgentGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
   onTaskComplete(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
     return wsHandle(this.logger, TaskCompletePayload, payload, async (dto) => {
       const user = await socketUser(socket);
-      return { task: await this.tasks.complete(user.id, dto.taskId, dto.disposition ?? null) };
+      return { task: await this.tasks.complete(user.id, dto.taskId, dto.disposition ?? null, dto.notes) };
+    });
+  }
+
+  @SubscribeMessage('task:notes')
+  onTaskNotes(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
+    return wsHandle(this.logger, TaskNotesPayload, payload, async (dto) => {
+      const user = await socketUser(socket);
+      return { task: await this.tasks.setNotes(user.id, dto.taskId, dto.notes) };
     });
   }
 }

@@ -27,6 +27,8 @@ export interface TaskView {
   assignedAt: string | null;
   completedAt: string | null;
   disposition: string | null;
+  /** The agent's wrap-up notes (`task:complete`, then `task:notes` during wrap-up). */
+  notes: string | null;
 }
 
 export interface PresenceView {
@@ -47,7 +49,9 @@ export interface AgentClientEvents {
   'presence:set': (payload: { state: PresenceState; reason?: string }, ack: (res: Ack<{ presence: PresenceView }>) => void) => void;
   'offer:accept': (payload: { offerId: string }, ack: (res: Ack<{ task: TaskView }>) => void) => void;
   'offer:reject': (payload: { offerId: string; reason?: string }, ack: (res: Ack) => void) => void;
-  'task:complete': (payload: { taskId: string; disposition?: string }, ack: (res: Ack<{ task: TaskView }>) => void) => void;
+  'task:complete': (payload: { taskId: string; disposition?: string; notes?: string }, ack: (res: Ack<{ task: TaskView }>) => void) => void;
+  /** Replaces the notes of a task the agent holds, in progress or in wrap-up (empty clears them). */
+  'task:notes': (payload: { taskId: string; notes: string }, ack: (res: Ack<{ task: TaskView }>) => void) => void;
   /** Writes to the visitor of a chat the agent holds (by task or conversation). */
   'chat:send': (payload: { taskId?: string; conversationId?: string; text: string }, ack: (res: Ack<{ message: ChatLine }>) => void) => void;
 }

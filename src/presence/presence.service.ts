@@ -107,6 +107,11 @@ export class PresenceService implements OnModuleInit {
     return (await this.store.getAgent(agentId)) ?? live;
   }
 
+  /** The agent's capacity changed (PATCH /api/agents/:id): the agent and the supervisors see the new figures at once. */
+  async capacityChanged(agentId: string): Promise<void> {
+    await this.notifier.publish(agentId);
+  }
+
   /** A socket of the agent connected: a pending grace period is over. */
   async connected(agentId: string): Promise<LiveAgent | null> {
     await this.timers.cancel('disconnect-grace', agentId);

@@ -44,6 +44,7 @@ interface TaskRow {
   assigned_at: Date | null;
   completed_at: Date | null;
   disposition: string | null;
+  notes: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -51,7 +52,7 @@ interface TaskRow {
 /** The columns read back (named, not `*`: the rows are mapped field by field, and a column added later is not read). */
 const COLUMNS =
   'id, channel, queue_id, status, priority, skills, preferred_agent_id, preferred_until, attributes, external_id, ' +
-  'conversation_id, agent_id, score, enqueued_at, assigned_at, completed_at, disposition, created_at, updated_at';
+  'conversation_id, agent_id, score, enqueued_at, assigned_at, completed_at, disposition, notes, created_at, updated_at';
 
 /** Appends one task event for the task `$<task>` (read from the statement's snapshot of `tasks`). */
 const eventFor = (task: string, type: string, agent: string, at: string, data: string): string =>
@@ -94,20 +95,28 @@ const ASSIGNED = `
   ${updatedOrCurrent('$1')}`;
 
 // $5: {queueId: wrapUpSeconds} for the queues with a wrap-up (from the directory, as routing reads it).
+// $6: the agent's notes, or null to keep the ones already on the task; the event carries the task's notes when it has some.
 const COMPLETED = `
   WITH t AS (
     UPDATE tasks
        SET status = CASE WHEN COALESCE(($5::jsonb ->> queue_id::text)::int, 0) > 0 THEN 'wrapping' ELSE 'completed' END,
-           completed_at = $3, disposition = $4, updated_at = now()
+           completed_at = $3, disposition = $4, notes = COALESCE($6::text, notes), updated_at = now()
      WHERE id = $1 AND agent_id = $2 AND status = 'assigned'
      RETURNING ${COLUMNS}
   ), e AS (
     INSERT INTO task_events (task_id, type, queue_id, agent_id, channel, at, data)
     SELECT id, 'completed', queue_id, $2::uuid, channel, $3::timestamptz,
            jsonb_build_object('disposition', $4::text, 'wrapUpSeconds', COALESCE(($5::jsonb ->> queue_id::text)::int, 0))
+             || CASE WHEN notes IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('notes', notes) END
       FROM t
   )
   SELECT ${COLUMNS} FROM t`;
+
+// The agent's notes, while the task is theirs and not over (in progress or in wrap-up).
+const NOTES = `
+  UPDATE tasks SET notes = $3, updated_at = now()
+   WHERE id = $1 AND agent_id = $2 AND status IN ('assigned', 'wrapping')
+   RETURNING ${COLUMNS}`;
 
 const REQUEUED = `
   WITH t AS (
@@ -190,13 +199,32 @@ export class TaskLifecycleRepository {
    * `wrapUps`), only if the task is assigned to this agent; and the event.
    * Null when it was not (the caller finds out why).
    */
-  async completed(taskId: string, agentId: string, disposition: string | null, at: Date, wrapUps: Record<string, number>): Promise<TaskEntity | null> {
-    const row = await this.one(COMPLETED, [taskId, agentId, at, disposition, JSON.stringify(wrapUps)]);
+  async completed(
+    taskId: string,
+    agentId: string,
+    disposition: string | null,
+    at: Date,
+    wrapUps: Record<string, number>,
+    notes: string | null = null,
+  ): Promise<TaskEntity | null> {
+    const row = await this.one(COMPLETED, [taskId, agentId, at, disposition, JSON.stringify(wrapUps), notes]);
     if (!row) return null;
     const task = toTask(row);
     const wrapUpSeconds = wrapUps[task.queueId] ?? 0;
-    this.history.announce(task, { type: 'completed', agentId, at, data: { disposition, wrapUpSeconds } });
+    const data = task.notes === null ? { disposition, wrapUpSeconds } : { disposition, wrapUpSeconds, notes: task.notes };
+    this.history.announce(task, { type: 'completed', agentId, at, data });
     return task;
+  }
+
+  /**
+   * The agent's notes (null clears them), only while the task is this
+   * agent's and in progress or in wrap-up. Null when it was not (the caller
+   * finds out why). No task event: the history keeps state changes, and the
+   * notes as they were at completion are in the `completed` event.
+   */
+  async notesChanged(taskId: string, agentId: string, notes: string | null): Promise<TaskEntity | null> {
+    const row = await this.one(NOTES, [taskId, agentId, notes]);
+    return row && toTask(row);
   }
 
   /** The offer ended without an accept: the task back to `queued`, the offer record closed, the event. */
@@ -247,6 +275,7 @@ function toTask(row: TaskRow): TaskEntity {
     assignedAt: row.assigned_at,
     completedAt: row.completed_at,
     disposition: row.disposition,
+    notes: row.notes,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   });

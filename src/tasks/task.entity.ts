@@ -2,6 +2,9 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Update
 import { Channel } from './channel';
 import { TaskStatus } from './task-status';
 
+/** Longest wrap-up notes accepted (characters), on the socket and the call-control API. */
+export const NOTES_MAX_LENGTH = 2000;
+
 @Entity('tasks')
 @Index('tasks_status_idx', ['status'])
 @Index('tasks_agent_idx', ['agentId'])
@@ -65,6 +68,10 @@ export class TaskEntity {
 
   @Column({ type: 'text', nullable: true })
   disposition: string | null;
+
+  /** The agent's wrap-up notes (sent with the completion, changed during wrap-up; at most NOTES_MAX_LENGTH characters). */
+  @Column({ type: 'text', nullable: true })
+  notes: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -20,5 +20,6 @@ export function toTaskView(task: TaskEntity, queueName: string | null): TaskView
     assignedAt: task.assignedAt?.toISOString() ?? null,
     completedAt: task.completedAt?.toISOString() ?? null,
     disposition: task.disposition,
+    notes: task.notes ?? null,
   };
 }

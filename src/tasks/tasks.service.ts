@@ -213,10 +213,10 @@ export class TasksService {
   }
 
   /** The agent is done: the task goes to wrap-up (or straight to completed) and the capacity is freed. */
-  async complete(agentId: string, taskId: string, disposition: string | null): Promise<TaskView> {
+  async complete(agentId: string, taskId: string, disposition: string | null, notes?: string): Promise<TaskView> {
     // One statement: completed only if assigned to this agent; the reason is looked up only when it was not.
-    const task = await this.lifecycle.completed(taskId, agentId, disposition, new Date(), this.wrapUps());
-    if (!task) throw await this.whyNotCompleted(agentId, taskId);
+    const task = await this.lifecycle.completed(taskId, agentId, disposition, new Date(), this.wrapUps(), cleanNotes(notes));
+    if (!task) throw await this.whyNotCompleted(agentId, taskId, ['assigned']);
     const wrapUpSeconds = this.directory.queue(task.queueId)?.wrapUpSeconds ?? 0;
     // Quiet: the wrap-up below pushes the agent's presence (with the load given back) once.
     await this.offers.revokeForTask(taskId, 'completed', { quiet: true });
@@ -227,12 +227,25 @@ export class TasksService {
     return view;
   }
 
-  /** The error a completion that did not apply deserves, from the task as it is now. */
-  private async whyNotCompleted(agentId: string, taskId: string): Promise<TaskException> {
+  /**
+   * The agent's notes on a task they hold, in progress or in wrap-up (wrap-up
+   * follows completion here, so notes are often finished then). Every tab of
+   * the agent gets the task again.
+   */
+  async setNotes(agentId: string, taskId: string, notes: string): Promise<TaskView> {
+    const task = await this.lifecycle.notesChanged(taskId, agentId, cleanNotes(notes) ?? null);
+    if (!task) throw await this.whyNotCompleted(agentId, taskId, ['assigned', 'wrapping']);
+    const view = this.view(task);
+    this.emitter.toAgent(agentId, 'task:updated', { task: view });
+    return view;
+  }
+
+  /** The error a completion (or a notes change) that did not apply deserves, from the task as it is now. */
+  private async whyNotCompleted(agentId: string, taskId: string, allowed: TaskStatus[]): Promise<TaskException> {
     const task = await this.tasks.findOneBy({ id: taskId });
     if (!task) return new TaskException(TaskExceptionCode.TASK_NOT_FOUND, `task ${taskId} not found`);
     if (task.agentId !== agentId) return new TaskException(TaskExceptionCode.NOT_YOURS, 'This task is not assigned to you');
-    if (task.status !== 'assigned') return new TaskException(TaskExceptionCode.WRONG_STATUS, `task is ${task.status}; allowed only when assigned`);
+    if (!allowed.includes(task.status)) return new TaskException(TaskExceptionCode.WRONG_STATUS, `task is ${task.status}; allowed only when ${allowed.join(' or ')}`);
     return new TaskException(TaskExceptionCode.WRONG_STATUS, 'The task changed meanwhile; reload it');
   }
 
@@ -282,4 +295,11 @@ export class TasksService {
   private view(task: TaskEntity): TaskView {
     return toTaskView(task, this.directory.queue(task.queueId)?.name ?? null);
   }
+}
+
+/** Notes as stored: surrounding blanks dropped, nothing written as null (undefined: not given). */
+function cleanNotes(notes: string | undefined): string | null | undefined {
+  if (notes === undefined) return undefined;
+  const trimmed = notes.trim();
+  return trimmed ? trimmed : null;
 }

@@ -31,6 +31,6 @@ export class CallControlController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Hang up: completes the task with the disposition (wrap-up per queue), sends `call.hangup`' })
   end(@Param('taskId', ParseUUIDPipe) taskId: string, @Body() dto: EndCallDto, @CurrentUser() user: AuthUser): Promise<CallControlResult> {
-    return this.calls.end(user.id, taskId, dto.disposition ?? null);
+    return this.calls.end(user.id, taskId, dto.disposition ?? null, dto.notes);
   }
 }

@@ -81,14 +81,14 @@ export class CallControlService {
     return { task: await this.pushed(taskId, agentId), telephony };
   }
 
-  async end(agentId: string, taskId: string, disposition: string | null): Promise<CallControlResult> {
+  async end(agentId: string, taskId: string, disposition: string | null, notes?: string): Promise<CallControlResult> {
     const task = await this.activeCall(agentId, taskId);
     const since = heldAtOf(task);
     // Hanging up a held call ends the hold with it (the `completed` event closes the held interval).
     if (since) await this.setHeldAt(task, agentId, since, null);
     // Ended by the agent: the connect timer must not re-queue it.
     await this.connect.confirmed(task.id);
-    const view = await this.tasksService.complete(agentId, taskId, disposition);
+    const view = await this.tasksService.complete(agentId, taskId, disposition, notes);
     const telephony = await this.tell(task, agentId, 'call.hangup');
     if (telephony === 'failed') this.logger.warn(`call ${task.externalId} completed by ${agentId}, but the telephony system did not take call.hangup`);
     return { task: view, telephony };

@@ -1,5 +1,6 @@
 import { IsIn, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
 import { PresenceState } from '../../presence/presence-state';
+import { NOTES_MAX_LENGTH } from '../../tasks/task.entity';
 
 export class PresenceSetPayload {
   @IsIn(['available', 'away', 'offline'])
@@ -34,4 +35,19 @@ export class TaskCompletePayload {
   @IsString()
   @MaxLength(200)
   disposition?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(NOTES_MAX_LENGTH)
+  notes?: string;
+}
+
+export class TaskNotesPayload {
+  @IsUUID()
+  taskId: string;
+
+  /** Empty clears the notes. */
+  @IsString()
+  @MaxLength(NOTES_MAX_LENGTH)
+  notes: string;
 }
