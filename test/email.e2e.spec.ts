@@ -401,6 +401,34 @@ describe('email channel end to end', () => {
     expect(smtp.messages().filter((m) => m.envelope.to.includes(from) && m.parsed.text?.includes('Here you go.'))).toHaveLength(1);
   }, 30_000);
 
+  it('sends a reply once for one Idempotency-Key: a retry or a double submit answers the same reply', async () => {
+    const { user, address, agents } = await setup();
+    const from = customerAddress();
+    const offered = agents[0].socket.next('offer', (o) => o.task.attributes.from === from, 5000);
+    await dovecot.append(user, mail({ from, to: address, subject: 'Double click', text: 'Please answer once.' }).raw);
+    const offer = await offered;
+    await agents[0].socket.emit('offer:accept', { offerId: offer.offerId });
+    await smtp.waitFor((m) => m.envelope.to.includes(from), 5000); // the acknowledgement
+    const agentApi = new ApiClient(app.url).as(agents[0].token);
+    const path = `/api/conversations/${offer.task.conversationId}/reply`;
+    const post = (key: string, text = 'Answered once.') => agentApi.request<any>('POST', path, { text }, { 'Idempotency-Key': key });
+
+    // A double submit (two requests at once), then a client retry: one reply.
+    const [a, b] = await Promise.all([post('k-1'), post('k-1')]);
+    const retry = await post('k-1');
+    expect([a.status, b.status, retry.status]).toEqual([201, 201, 201]);
+    expect(new Set([a.body.id, b.body.id, retry.body.id]).size).toBe(1);
+    // Another key is another reply; a malformed key changes nothing.
+    const other = await post('k-2', 'A second answer.');
+    expect(other.body.id).not.toBe(a.body.id);
+    expect((await post('bad key with spaces')).status).toBe(400);
+    await smtp.waitFor((m) => m.envelope.to.includes(from) && m.parsed.text?.includes('A second answer.') === true, 5000);
+    await eventually(async () => (await app.api.get(`/api/replies/${a.body.id}`)).body.status === 'sent', 5000, 'first reply sent');
+    const rows = await app.app.get(DataSource).query(`SELECT text FROM outbound_mails WHERE conversation_id = $1 AND kind = 'reply' ORDER BY created_at`, [offer.task.conversationId]);
+    expect(rows).toEqual([{ text: 'Answered once.' }, { text: 'A second answer.' }]);
+    expect(smtp.messages().filter((m) => m.envelope.to.includes(from) && m.parsed.text?.includes('Answered once.'))).toHaveLength(1);
+  }, 30_000);
+
   it('caps automatic mails per address per day, and still queues every mail', async () => {
     const { user, address, queue } = await setup({ agents: 0 });
     const from = customerAddress();

@@ -14,6 +14,7 @@ export enum EmailExceptionCode {
   NOT_YOUR_CONVERSATION = 'NOT_YOUR_CONVERSATION',
   EMPTY_REPLY = 'EMPTY_REPLY',
   ATTACHMENT_NOT_FOUND = 'ATTACHMENT_NOT_FOUND',
+  IDEMPOTENCY_KEY_INVALID = 'IDEMPOTENCY_KEY_INVALID',
 }
 
 const KIND: Record<EmailExceptionCode, AcdErrorKind> = {
@@ -30,6 +31,7 @@ const KIND: Record<EmailExceptionCode, AcdErrorKind> = {
   [EmailExceptionCode.NOT_YOUR_CONVERSATION]: AcdErrorKind.Forbidden,
   [EmailExceptionCode.EMPTY_REPLY]: AcdErrorKind.BadRequest,
   [EmailExceptionCode.ATTACHMENT_NOT_FOUND]: AcdErrorKind.NotFound,
+  [EmailExceptionCode.IDEMPOTENCY_KEY_INVALID]: AcdErrorKind.BadRequest,
 };
 
 export class EmailException extends AcdException {

@@ -27,7 +27,7 @@ const STALE_SENDING_MS = 5 * 60 * 1000;
 
 export interface NewOutboundMail {
   kind: OutboundKind;
-  /** Makes the enqueue happen once (e.g. `ack:<message uuid>`); null for agent replies. */
+  /** Makes the enqueue happen once (e.g. `ack:<message uuid>`, `reply:<conversation>:<agent>:<client key>`); null: no dedupe. */
   idempotencyKey: string | null;
   mailbox: MailboxEntity;
   conversationId: string;

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser } from '../../auth/auth-user';
 import { CurrentUser } from '../../auth/current-user.decorator';
 import { Roles } from '../../auth/roles.decorator';
@@ -15,8 +15,14 @@ export class RepliesController {
 
   @Post('conversations/:id/reply')
   @ApiOperation({ summary: 'Answer an email conversation (sent at once, or held for approval)' })
-  reply(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReplyDto, @CurrentUser() user: AuthUser): Promise<ReplyView> {
-    return this.replies.reply(user, id, dto);
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Same key, same conversation, same author: the first reply is answered again and nothing is sent twice (1–200 visible ASCII characters)' })
+  reply(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: ReplyDto,
+    @CurrentUser() user: AuthUser,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+  ): Promise<ReplyView> {
+    return this.replies.reply(user, id, dto, idempotencyKey);
   }
 
   @Get('replies')

@@ -58,11 +58,20 @@ export class RepliesService implements OnModuleInit {
     });
   }
 
-  async reply(user: AuthUser, conversationId: string, dto: ReplyDto): Promise<ReplyView> {
+  /**
+   * `clientKey` (the `Idempotency-Key` header) makes a retried or double
+   * submitted request answer the first reply instead of sending a second
+   * mail; it is scoped to the conversation and the author, and the outbox's
+   * unique key settles two requests racing each other.
+   */
+  async reply(user: AuthUser, conversationId: string, dto: ReplyDto, clientKey?: string): Promise<ReplyView> {
+    const idempotencyKey = clientKey === undefined ? null : `reply:${conversationId}:${user.id}:${checkedClientKey(clientKey)}`;
     if (!dto.text && !dto.templateId) throw new EmailException(EmailExceptionCode.EMPTY_REPLY, 'give the reply text or a templateId');
     const conversation = await this.conversations.entity(conversationId);
     if (conversation.channel !== 'email') throw new EmailException(EmailExceptionCode.NOT_EMAIL_CONVERSATION, `conversation ${conversation.ref} is not an email conversation`);
     const task = await this.authorize(user, conversation, dto.taskId);
+    const earlier = idempotencyKey ? await this.outboundMails.findOneBy({ idempotencyKey }) : null;
+    if (earlier) return toReplyView(earlier);
     // The customer's latest mail someone can answer: an out-of-office or a bounce threaded in since does not count.
     const answered = await this.messages.findOne({
       where: { conversationId, direction: 'in', channel: 'email', meta: Raw((alias) => `${alias} ->> 'replyAddress' IS NOT NULL`) },
@@ -91,7 +100,7 @@ export class RepliesService implements OnModuleInit {
     const reviewReason = this.reviewReason(user, author, dto, mailbox.reviewComplaints, answered);
     const mail = await this.outbox.enqueue({
       kind: 'reply',
-      idempotencyKey: null,
+      idempotencyKey,
       mailbox,
       conversationId,
       taskId: task?.id ?? dto.taskId ?? null,
@@ -166,4 +175,12 @@ export class RepliesService implements OnModuleInit {
     if (!row) return new EmailException(EmailExceptionCode.REPLY_NOT_FOUND, `reply ${id} not found`);
     return new EmailException(EmailExceptionCode.REPLY_NOT_PENDING, `reply ${id} is ${row.status}, not pending approval`);
   }
+}
+
+/** 1–200 visible ASCII characters (a UUID, a ULID, a client counter…). */
+const CLIENT_KEY = /^[\x21-\x7e]{1,200}$/;
+
+function checkedClientKey(key: string): string {
+  if (!CLIENT_KEY.test(key)) throw new EmailException(EmailExceptionCode.IDEMPOTENCY_KEY_INVALID, 'Idempotency-Key must be 1 to 200 visible ASCII characters');
+  return key;
 }
