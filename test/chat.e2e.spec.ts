@@ -223,6 +223,49 @@ describe.each<StoreKind>(['memory', 'redis'])('chat channel end to end (%s store
     expect((await agent.socket.next('offer')).task.conversationId).toBe(waiting.conversationId);
   });
 
+  it('gives an agent whose socket dropped the lines sent meanwhile, and says which chats ended, on reconnect', async () => {
+    const queue = await chatQueue();
+    const kept = await queuedVisitor(queue, 'My order 88 arrived broken');
+    const leaving = await queuedVisitor(queue, 'Question about my invoice');
+    const canceled = await queuedVisitor(queue, 'Change my delivery address');
+    const agent = await agentOnline(3);
+    const taskOf = new Map<string, string>();
+    for (let i = 0; i < 3; i++) {
+      const offer = await agent.socket.next('offer');
+      expect(await agent.socket.emit('offer:accept', { offerId: offer.offerId })).toMatchObject({ ok: true });
+      taskOf.set(offer.task.conversationId, offer.task.id);
+    }
+
+    // The network drops (within the disconnect grace): the visitors go on, a supervisor cancels one chat.
+    agent.socket.close();
+    agentSockets.delete(agent.socket);
+    await sleep(100);
+    await kept.socket.emit('message', { text: 'Are you still there?' });
+    await kept.socket.emit('message', { text: 'The box is crushed, photo attached' });
+    expect(await leaving.socket.emit('close', {})).toMatchObject({ ok: true, status: 'closed' });
+    expect((await app.api.post(`/api/tasks/${taskOf.get(canceled.conversationId)}/cancel`, {})).status).toBe(200);
+
+    const again = await SocketClient.connect(app.url, '/agent', agent.token);
+    sockets.push(again);
+    agentSockets.add(again);
+    const resumed = await again.next('resumed');
+    // Still held: the kept chat and the one the visitor left (the agent closes it); not the canceled one.
+    expect([...resumed.taskIds].sort()).toEqual([taskOf.get(kept.conversationId), taskOf.get(leaving.conversationId)].sort());
+    const transcript = again.all('chat:transcript').find((t) => t.conversationId === kept.conversationId);
+    expect(transcript.messages.filter((m: any) => m.author === 'visitor').map((m: any) => m.text)).toEqual([
+      'My order 88 arrived broken',
+      'Are you still there?',
+      'The box is crushed, photo attached',
+    ]);
+    expect(again.all('chat:closed')).toEqual([
+      { taskId: taskOf.get(leaving.conversationId), conversationId: leaving.conversationId, reason: 'visitor-left' },
+    ]);
+    // The replay comes before `resumed`, so a client has everything when it reconciles its tabs.
+    const order = again.events.map((e) => e.event);
+    expect(order.lastIndexOf('chat:transcript')).toBeLessThan(order.indexOf('resumed'));
+    expect(order.lastIndexOf('task:assigned')).toBeLessThan(order.indexOf('resumed'));
+  });
+
   it('survives a visitor reconnect: same session, transcript and place in the queue', async () => {
     const queue = await chatQueue();
     const v = await queuedVisitor(queue, 'Where is invoice 42?');

@@ -4,16 +4,23 @@ import { In, Repository } from 'typeorm';
 import type { Socket } from 'socket.io';
 import { DirectoryService } from '../routing/directory.service';
 import { STATE_STORE, StateStore } from '../state/state-store';
+import { SocketEmitter } from './socket-emitter';
 import { TaskEntity } from '../tasks/task.entity';
 import { toTaskView } from '../tasks/task.view';
 
-/** What a (re)connecting agent must see again: ringing offers and open tasks. */
+/**
+ * What a (re)connecting agent must see again: ringing offers, open tasks,
+ * what the channels replay for them (a chat's transcript), then `resumed`
+ * with the ids of every task the agent still holds, so a client that kept
+ * tabs across a network drop can tell which of them ended meanwhile.
+ */
 @Injectable()
 export class AgentResume {
   constructor(
     @Inject(STATE_STORE) private readonly store: StateStore,
     @InjectRepository(TaskEntity) private readonly tasks: Repository<TaskEntity>,
     private readonly directory: DirectoryService,
+    private readonly emitter: SocketEmitter,
   ) {}
 
   async replay(socket: Socket, agentId: string): Promise<void> {
@@ -28,9 +35,10 @@ export class AgentResume {
         expiresAt: new Date(offer.expiresAt).toISOString(),
       });
     }
-    for (const task of open) {
-      if (task.status !== 'offered') socket.emit('task:assigned', { task: this.view(task) });
-    }
+    const held = open.filter((task) => task.status !== 'offered').map((task) => this.view(task));
+    for (const task of held) socket.emit('task:assigned', { task });
+    await this.emitter.agentResumed(agentId, held);
+    socket.emit('resumed', { taskIds: held.map((task) => task.id) });
   }
 
   private view(task: TaskEntity) {

@@ -1,8 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Namespace } from 'socket.io';
-import { AgentServerEvents, SupervisorServerEvents } from './socket-events';
+import { AgentServerEvents, SupervisorServerEvents, TaskView } from './socket-events';
 
 export const agentRoom = (agentId: string): string => `agent:${agentId}`;
+
+/**
+ * What a channel pushes again to an agent whose socket (re)connects, for the
+ * open tasks it holds (a chat's transcript, with the lines sent while the
+ * socket was down). Called by AgentResume before it emits `resumed`.
+ */
+export type AgentResumeListener = (agentId: string, openTasks: TaskView[]) => Promise<void>;
 
 /**
  * The one way the domain pushes to sockets: services call this, the gateways
@@ -14,6 +21,7 @@ export class SocketEmitter {
   private readonly logger = new Logger(SocketEmitter.name);
   private agents?: Namespace;
   private supervisors?: Namespace;
+  private readonly resumeListeners: AgentResumeListener[] = [];
 
   bindAgentNamespace(namespace: Namespace): void {
     this.agents = namespace;
@@ -39,6 +47,22 @@ export class SocketEmitter {
       this.supervisors?.emit(event, ...args);
     } catch (error) {
       this.logger.warn(`${event} to supervisors not pushed: ${String(error)}`);
+    }
+  }
+
+  /** Channels that replay their own state to a reconnecting agent (see AgentResume). */
+  onAgentResume(listener: AgentResumeListener): void {
+    this.resumeListeners.push(listener);
+  }
+
+  /** Runs the resume listeners; one that fails is logged and does not stop the others. */
+  async agentResumed(agentId: string, openTasks: TaskView[]): Promise<void> {
+    for (const listener of this.resumeListeners) {
+      try {
+        await listener(agentId, openTasks);
+      } catch (error) {
+        this.logger.warn(`resume replay for agent ${agentId} failed: ${String(error)}`);
+      }
     }
   }
 

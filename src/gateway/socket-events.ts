@@ -70,6 +70,12 @@ export interface AgentServerEvents {
   'chat:closed': (payload: { taskId: string; conversationId: string; reason: string }) => void;
   /** A new mail from the customer on an email conversation the agent holds (a reply threaded into it). */
   'email:message': (payload: { taskId: string; conversationId: string; messageId: string; from: string | null; subject: string | null }) => void;
+  /**
+   * End of the replay that follows every (re)connection: the tasks the agent
+   * holds now (assigned or wrapping). A task the client still shows that is
+   * not listed ended while its socket was down.
+   */
+  resumed: (payload: { taskIds: string[] }) => void;
   /** One of the agent's replies changed state (approved and sent, rejected with a comment, failed). */
   'reply:updated': (payload: { reply: ReplyView }) => void;
   error: (payload: AckError) => void;

@@ -115,7 +115,9 @@ export class AgentSession extends Store {
       if (this.offers.delete(offerId)) this.notice = { kind: 'info', text: reason, key: 'offer.revoked', detail: reason };
       this.changed();
     });
-    socket.on('task:assigned', ({ task }) => this.upsertTask(task, true));
+    // A task already in a tab (the replay after a reconnect) keeps the agent's current tab.
+    socket.on('task:assigned', ({ task }) => this.upsertTask(task, !this.tasks.has(task.id)));
+    socket.on('resumed', ({ taskIds }) => void this.reconcile(new Set(taskIds)));
     socket.on('task:updated', ({ task }) => this.upsertTask(task, false));
     socket.on('chat:transcript', ({ taskId, messages }) => {
       this.chats.set(taskId, [...messages]);
@@ -347,6 +349,24 @@ export class AgentSession extends Store {
     if (!lines.some((known) => known.id === line.id)) lines.push(line);
     this.chats.set(taskId, lines);
     this.changed();
+  }
+
+  /**
+   * After a reconnect: a tab whose task the server no longer lists as held
+   * ended while the socket was down (completed, canceled, transferred): its
+   * current state is read once and shown as any other update would be.
+   */
+  private async reconcile(held: Set<string>): Promise<void> {
+    const stale = [...this.tasks.values()].filter((task) => !held.has(task.id) && !ENDED.has(task.status));
+    for (const task of stale) {
+      try {
+        this.upsertTask(await api<TaskView>('GET', `/api/tasks/${task.id}`), false);
+      } catch (error) {
+        // Gone: close the tab. Anything else (the network again): keep it as it is; the next replay retries.
+        if (error instanceof ApiError && error.status === 404) this.closeTask(task.id);
+        else console.warn(`task ${task.id} not reconciled after reconnect`, error);
+      }
+    }
   }
 
   private upsertTask(task: TaskView, focus: boolean): void {

@@ -6,7 +6,7 @@ import { AuthUser } from '../../auth/auth-user';
 import { ConversationsService } from '../../conversations/conversations.service';
 import { CustomersService } from '../../customers/customers.service';
 import { SocketEmitter } from '../../gateway/socket-emitter';
-import { ChatLine } from '../../gateway/socket-events';
+import { ChatLine, TaskView } from '../../gateway/socket-events';
 import { DirectoryService, QueueProfile } from '../../routing/directory.service';
 import { OffersService } from '../../routing/offers.service';
 import { CreatedSurvey, SurveysService } from '../../surveys/surveys.service';
@@ -60,6 +60,7 @@ export class ChatSessionsService implements OnModuleInit {
     this.offers.onAccepted((task, agentId) => this.accepted(task, agentId));
     this.tasks.onChanged((task, change) => this.taskChanged(task, change));
     this.surveys.onCreated((survey) => this.surveyCreated(survey));
+    this.agents.onAgentResume((agentId, openTasks) => this.resumeAgent(agentId, openTasks));
   }
 
   async open(dto: CreateChatSessionDto): Promise<ChatSessionCreated> {
@@ -202,6 +203,22 @@ export class ChatSessionsService implements OnModuleInit {
     const session = await this.get(sessionId);
     this.agents.toAgent(agentId, 'chat:transcript', { taskId: task.id, conversationId: task.conversationId, messages: await this.transcript(session) });
     this.positions.refresh(task.queueId);
+  }
+
+  /**
+   * An agent's socket came back: the transcript of every chat it holds goes
+   * out again, so lines the visitor sent while the socket was down are not
+   * lost on its screen, and a visitor who left meanwhile is said so.
+   */
+  private async resumeAgent(agentId: string, openTasks: TaskView[]): Promise<void> {
+    for (const task of openTasks) {
+      const sessionId = task.attributes.sessionId;
+      if (task.channel !== 'chat' || typeof sessionId !== 'string' || !task.conversationId) continue;
+      const session = await this.sessions.findOneBy({ id: sessionId });
+      if (!session) continue;
+      this.agents.toAgent(agentId, 'chat:transcript', { taskId: task.id, conversationId: task.conversationId, messages: await this.transcript(session) });
+      if (session.status === 'closed') this.agents.toAgent(agentId, 'chat:closed', { taskId: task.id, conversationId: task.conversationId, reason: 'visitor-left' });
+    }
   }
 
   private async taskChanged(task: TaskEntity, change: TaskChange): Promise<void> {
