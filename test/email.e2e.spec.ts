@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { MailboxRunnerService } from '../src/channels/email/mailbox-runner.service';
+import { OutboxService } from '../src/channels/email/outbox.service';
 import { SocketClient } from './support/agent-client';
 import { ApiClient } from './support/api-client';
 import { DovecotServer, startDovecot } from './support/dovecot';
@@ -74,7 +75,7 @@ describe('email channel end to end', () => {
 
   beforeAll(async () => {
     [dovecot, smtp, env] = await Promise.all([startDovecot(), startSmtpSink(), createTestEnvironment('memory')]);
-    app = await startTestApp(env, { emailRetryBaseMs: 300, emailAutoMailsPerDay: 3 });
+    app = await startTestApp(env, { emailRetryBaseMs: 300, emailAutoMailsPerDay: 3, emailFollowUpSweepMs: 1000 });
   }, 60_000);
 
   afterAll(async () => {
@@ -427,6 +428,47 @@ describe('email channel end to end', () => {
     const rows = await app.app.get(DataSource).query(`SELECT text FROM outbound_mails WHERE conversation_id = $1 AND kind = 'reply' ORDER BY created_at`, [offer.task.conversationId]);
     expect(rows).toEqual([{ text: 'Answered once.' }, { text: 'A second answer.' }]);
     expect(smtp.messages().filter((m) => m.envelope.to.includes(from) && m.parsed.text?.includes('Answered once.'))).toHaveLength(1);
+    // A late second send of a sent row (a sweep that listed it while it was being sent) claims nothing and sends nothing.
+    await (app.app.get(OutboxService) as unknown as { send(id: string): Promise<void> }).send(a.body.id);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(smtp.messages().filter((m) => m.envelope.to.includes(from) && m.parsed.text?.includes('Answered once.'))).toHaveLength(1);
+  }, 30_000);
+
+  it('finishes the follow-ups of a committed mail from the periodic sweep, without a restart and without a second acknowledgement', async () => {
+    const { user, address, mailbox, queue } = await setup({ agents: 0 });
+    const db = app.app.get(DataSource);
+    const subject = `Sweep me ${randomUUID().slice(0, 8)}`;
+    const fn = `fail_task_${scenario}`;
+    // The task insert of this mail fails (as a database refusing the write would); everything else works.
+    await db.query(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.attributes ->> 'subject' = '${subject}' THEN RAISE EXCEPTION 'injected task failure'; END IF; RETURN NEW; END $$`);
+    await db.query(`CREATE TRIGGER ${fn} BEFORE INSERT ON tasks FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+    const from = customerAddress();
+    let messageRowId: string;
+    try {
+      await dovecot.append(user, mail({ from, to: address, subject, text: 'Is anyone there?' }).raw);
+      const failed = await eventually(async () => {
+        const rows = await db.query(`SELECT id, meta FROM messages WHERE from_address = $1`, [from]);
+        return rows[0]?.meta.followUpFailures >= 1 ? rows[0] : null;
+      }, 8000, 'a failed follow-up');
+      messageRowId = failed.id;
+      expect(failed.meta.processed).toBe(false);
+      // The watcher stops (no re-fetch can finish the mail): only the sweep is left.
+      expect((await app.api.patch(`/api/mailboxes/${mailbox.id}`, { enabled: false })).status).toBe(200);
+      await eventually(async () => !(await app.app.get(MailboxRunnerService).watching()).includes(mailbox.id), 5000, 'watcher stopped');
+    } finally {
+      await db.query(`DROP TRIGGER IF EXISTS ${fn} ON tasks`);
+      await db.query(`DROP FUNCTION IF EXISTS ${fn}()`);
+    }
+    const tasks = await eventually(async () => {
+      const list = (await app.api.get(`/api/tasks?queue=${queue.id}`)).body;
+      return list.length === 1 ? list : null;
+    }, 8000, 'the task created by the sweep');
+    expect(tasks[0].attributes.subject).toBe(subject);
+    const [row] = await db.query(`SELECT meta FROM messages WHERE id = $1`, [messageRowId!]);
+    expect(row.meta).toMatchObject({ processed: true, taskId: tasks[0].id });
+    // The acknowledgement went out with the first attempt; the retries did not send another.
+    await smtp.waitFor((m) => m.envelope.to.includes(from), 5000);
+    expect(await db.query(`SELECT kind FROM outbound_mails WHERE to_address = $1`, [from])).toEqual([{ kind: 'acknowledgement' }]);
   }, 30_000);
 
   it('caps automatic mails per address per day, and still queues every mail', async () => {

@@ -75,6 +75,10 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(5) @Max(3600)
   EMAIL_IDLE_WATCHDOG_SECONDS?: number;
 
+  /** How often each node retries inbound mails whose follow-ups (task, acknowledgement) are still pending. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  EMAIL_FOLLOW_UP_SWEEP_SECONDS?: number;
+
   /** Set to "false" on nodes that must not watch mailboxes. */
   @IsOptional() @IsIn(['true', 'false'])
   EMAIL_INGESTION?: 'true' | 'false';
@@ -103,6 +107,7 @@ export interface AppConfig {
   emailRetryBaseMs: number;
   emailResyncMs: number;
   emailIdleWatchdogMs: number;
+  emailFollowUpSweepMs: number;
   emailIngestion: boolean;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }
@@ -138,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     emailRetryBaseMs: (parsed.EMAIL_RETRY_BASE_SECONDS ?? 30) * 1000,
     emailResyncMs: (parsed.EMAIL_RESYNC_SECONDS ?? 300) * 1000,
     emailIdleWatchdogMs: (parsed.EMAIL_IDLE_WATCHDOG_SECONDS ?? 60) * 1000,
+    emailFollowUpSweepMs: (parsed.EMAIL_FOLLOW_UP_SWEEP_SECONDS ?? 60) * 1000,
     emailIngestion: parsed.EMAIL_INGESTION !== 'false',
     logLevel: parsed.LOG_LEVEL ?? 'log',
   };

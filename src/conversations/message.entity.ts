@@ -12,6 +12,8 @@ export type MessageDirection = 'in' | 'out';
 @Index('messages_message_id_idx', ['messageId'])
 // One inbound mail is one message, whichever mailbox (or fetch) brought it: the dedupe key.
 @Index('messages_inbound_email_key', ['messageId'], { unique: true, where: `direction = 'in' AND channel = 'email'` })
+// Inbound mails whose follow-ups are not done: what the periodic follow-up sweep reads (EmailIngestService).
+@Index('messages_follow_up_pending_idx', ['at'], { where: `direction = 'in' AND channel = 'email' AND (meta ->> 'processed') = 'false'` })
 export class MessageEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;

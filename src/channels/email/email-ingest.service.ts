@@ -1,7 +1,8 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, In, QueryFailedError, Raw, Repository } from 'typeorm';
+import { DataSource, In, QueryFailedError, Repository } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { ConversationEntity } from '../../conversations/conversation.entity';
 import { ConversationsService } from '../../conversations/conversations.service';
 import { MessageEntity } from '../../conversations/message.entity';
@@ -32,6 +33,12 @@ export type IngestOutcome = 'ingested' | 'duplicate' | 'quarantined';
 const UNIQUE_VIOLATION = '23505';
 /** Follow-ups of one mail tried this often before the mailbox moves on without them (see followUp). */
 const FOLLOW_UP_ATTEMPTS = 5;
+/** One node runs a mail's follow-ups at a time: the claim (`meta.followUpLockedUntil`) lasts this long. */
+const FOLLOW_UP_CLAIM_MS = 2 * 60 * 1000;
+/** After FOLLOW_UP_ATTEMPTS, the sweep waits sweep interval × 2^(failures − attempts) between tries, at most this. */
+const MAX_FOLLOW_UP_BACKOFF_MS = 60 * 60 * 1000;
+/** Mails the sweep takes at once (oldest first; the rest wait for the next sweep). */
+const SWEEP_BATCH = 100;
 /**
  * Mail older than this when ingested (a new mailbox's existing inbox, a rebuilt
  * folder) is queued but gets no acknowledgement or auto-reply: telling
@@ -52,6 +59,8 @@ export interface InboundMeta {
   stale?: boolean;
   /** Every follow-up (task, acknowledgement, auto-reply) is done; a re-fetch of the mail does nothing. */
   processed: boolean;
+  /** Epoch ms (database clock): a node is running the follow-ups, or they failed and wait until then (see claimFollowUp). */
+  followUpLockedUntil?: number | null;
   taskId: string | null;
   [key: string]: unknown;
 }
@@ -69,10 +78,14 @@ export interface InboundMeta {
  * left and a mail fetched twice, or reaching two mailboxes, does nothing more.
  */
 @Injectable()
-export class EmailIngestService implements OnApplicationBootstrap {
+export class EmailIngestService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(EmailIngestService.name);
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private sweeping: Promise<number> | null = null;
+  private closing = false;
 
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
     @InjectRepository(TaskEntity) private readonly tasks: Repository<TaskEntity>,
@@ -198,8 +211,13 @@ export class EmailIngestService implements OnApplicationBootstrap {
    * Follow-ups that keep failing must not hold the mailbox back forever: the
    * first failures are rethrown (the watcher retries the mail with backoff);
    * after FOLLOW_UP_ATTEMPTS the mail is let go with the error recorded on the
-   * message and the mailbox, and the next boot (`onApplicationBootstrap`)
-   * tries again — the message itself is safe either way.
+   * message and the mailbox, and the periodic sweep (`sweepPendingFollowUps`,
+   * every EMAIL_FOLLOW_UP_SWEEP_SECONDS on every node) keeps trying, with
+   * backoff — the message itself is safe either way.
+   *
+   * Whoever runs them (the watcher, a re-fetch, the sweep of any node) first
+   * claims the mail in one UPDATE, so two never run at once; a claim not
+   * released (a node died) lapses after FOLLOW_UP_CLAIM_MS.
    */
   private async followUp(
     mailbox: MailboxEntity,
@@ -208,36 +226,87 @@ export class EmailIngestService implements OnApplicationBootstrap {
     isNew: boolean,
     customer: CustomerEntity | null,
   ): Promise<void> {
+    const claimed = await this.claimFollowUp(message.id);
+    if (!claimed) return; // done already, or another node is on it (or it waits for its backoff)
+    message.meta = claimed;
     try {
       await this.doFollowUp(mailbox, message, conversation, isNew, customer);
     } catch (error) {
       const meta = message.meta as InboundMeta;
       const failures = Number(meta.followUpFailures ?? 0) + 1;
       const reason = error instanceof Error ? error.message : String(error);
+      // Before the give-up the watcher retries at once; after it, the sweep backs off.
+      const backoffMs = failures < FOLLOW_UP_ATTEMPTS ? 0 : Math.min(this.config.emailFollowUpSweepMs * 2 ** (failures - FOLLOW_UP_ATTEMPTS), MAX_FOLLOW_UP_BACKOFF_MS);
       await this.messages
-        .query(`UPDATE messages SET meta = meta || $2::jsonb WHERE id = $1`, [message.id, JSON.stringify({ followUpFailures: failures, followUpError: reason })])
+        .query(
+          `UPDATE messages SET meta = meta || jsonb_build_object('followUpFailures', $2::int, 'followUpError', $3::text,
+                  'followUpLockedUntil', (extract(epoch FROM now()) * 1000)::bigint + $4::bigint) WHERE id = $1`,
+          [message.id, failures, reason, backoffMs],
+        )
         .catch((saveError) => this.logger.error(`mail ${message.messageId}: follow-up failure not recorded: ${String(saveError)}`));
       meta.followUpFailures = failures;
       if (failures < FOLLOW_UP_ATTEMPTS) throw error;
-      this.logger.error(`mail ${message.messageId} in ${mailbox.address}: follow-ups failed ${failures} times (${reason}); moving on, retried at next boot`);
+      this.logger.error(`mail ${message.messageId} in ${mailbox.address}: follow-ups failed ${failures} times (${reason}); moving on, the follow-up sweep retries in ${Math.round(backoffMs / 1000)} s`);
       await this.mailboxes.setStatus(mailbox.id, { lastError: `follow-ups of ${message.messageId} failed: ${reason}` });
     }
   }
 
-  /** Finishes mails whose follow-ups were interrupted or gave up (see followUp). */
-  async onApplicationBootstrap(): Promise<void> {
-    const rows = await this.messages.find({
-      where: { direction: 'in', channel: 'email', meta: Raw((alias) => `(${alias} ->> 'processed') = 'false'`) },
-      order: { at: 'ASC' },
-      take: 500,
-    });
-    for (const message of rows) {
-      if (!message.mailboxId) continue;
-      const mailbox = await this.mailboxes.entity(message.mailboxId).catch(() => null);
-      if (!mailbox) continue;
-      await this.duplicate(mailbox, message).catch((error) => this.logger.error(`mail ${message.messageId}: follow-ups still failing: ${String(error)}`));
-    }
-    if (rows.length) this.logger.log(`resumed the follow-ups of ${rows.length} mail(s)`);
+  /** The mail's meta, now claimed by this node; null when done, claimed elsewhere or waiting for its backoff. */
+  private async claimFollowUp(messageRowId: string): Promise<InboundMeta | null> {
+    const [rows]: [Array<{ meta: InboundMeta }>, number] = await this.messages.query(
+      `UPDATE messages SET meta = meta || jsonb_build_object('followUpLockedUntil', (extract(epoch FROM now()) * 1000)::bigint + $2::bigint)
+        WHERE id = $1 AND (meta ->> 'processed') = 'false'
+          AND COALESCE((meta ->> 'followUpLockedUntil')::bigint, 0) <= (extract(epoch FROM now()) * 1000)::bigint
+        RETURNING meta`,
+      [messageRowId, FOLLOW_UP_CLAIM_MS],
+    );
+    return rows[0]?.meta ?? null;
+  }
+
+  onApplicationBootstrap(): void {
+    const sweep = () => void this.sweepPendingFollowUps().catch((error) => this.logger.error(`follow-up sweep failed: ${String(error)}`));
+    // At boot too: what a stopped node left half done (its claims lapse, see claimFollowUp).
+    sweep();
+    this.sweepTimer = setInterval(sweep, this.config.emailFollowUpSweepMs);
+    this.sweepTimer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closing = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    await this.sweeping?.catch(() => undefined);
+  }
+
+  /**
+   * Finishes inbound mails whose follow-ups are still pending: given up after
+   * FOLLOW_UP_ATTEMPTS, or left by a node that stopped. A mail younger than
+   * one sweep interval is left to the watcher that is ingesting it. Each mail
+   * is claimed (claimFollowUp), so with every node sweeping a mail is still
+   * followed up by one. Answers how many mails it tried.
+   */
+  async sweepPendingFollowUps(): Promise<number> {
+    if (this.sweeping || this.closing) return 0;
+    const run = async (): Promise<number> => {
+      const rows: Array<{ id: string }> = await this.messages.query(
+        `SELECT id FROM messages
+          WHERE direction = 'in' AND channel = 'email' AND (meta ->> 'processed') = 'false'
+            AND at < now() - ($1::bigint * interval '1 millisecond')
+            AND COALESCE((meta ->> 'followUpLockedUntil')::bigint, 0) <= (extract(epoch FROM now()) * 1000)::bigint
+          ORDER BY at LIMIT ${SWEEP_BATCH}`,
+        [this.config.emailFollowUpSweepMs],
+      );
+      for (const { id } of rows) {
+        if (this.closing) break;
+        const message = await this.messages.findOneBy({ id });
+        const mailbox = message?.mailboxId ? await this.mailboxes.entity(message.mailboxId).catch(() => null) : null;
+        if (!message || !mailbox) continue;
+        await this.duplicate(mailbox, message).catch((error) => this.logger.warn(`mail ${message.messageId}: follow-ups still failing: ${String(error)}`));
+      }
+      if (rows.length) this.logger.log(`follow-up sweep: retried the follow-ups of ${rows.length} mail(s)`);
+      return rows.length;
+    };
+    this.sweeping = run().finally(() => (this.sweeping = null));
+    return this.sweeping;
   }
 
   /** Task, and for the first mail of a new conversation an auto-reply or the acknowledgement: each idempotent, then `processed`. */
@@ -262,6 +331,7 @@ export class EmailIngestService implements OnApplicationBootstrap {
       this.logger.log(`mail ${message.messageId} in ${mailbox.address} is automatic (${meta.automatic}): kept, no task, no answer`);
     }
     meta.processed = true;
+    meta.followUpLockedUntil = null;
     await this.messages.query(`UPDATE messages SET meta = $2 WHERE id = $1`, [message.id, JSON.stringify(meta)]);
   }
 

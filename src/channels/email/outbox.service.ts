@@ -194,7 +194,8 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async send(id: string): Promise<void> {
-    const claimed: OutboundMailEntity[] = await this.outbox.query(
+    // An UPDATE through query() answers [rows, affected]: the claim is the rows.
+    const [claimed]: [Array<{ id: string }>, number] = await this.outbox.query(
       `UPDATE outbound_mails SET status = 'sending', attempts = attempts + 1, updated_at = now()
         WHERE id = $1 AND status = 'queued' AND (next_attempt_at IS NULL OR next_attempt_at <= now())
         RETURNING id`,
