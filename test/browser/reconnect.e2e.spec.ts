@@ -73,6 +73,7 @@ describe('agent client across a network drop (real browser)', () => {
     await page.getByRole('tab', { name: /Alice Writer/ }).click();
     const writerPanel = page.locator(`[role=tabpanel][data-task-id="${writerTask}"]`);
     await writerPanel.getByText('My parcel never came').waitFor();
+    expect(await writerPanel.locator('li.visitor .who').first().textContent()).toBe('Customer');
     const canceledTab = page.getByRole('tab', { name: /Bob Canceled/ });
     await canceledTab.click();
 

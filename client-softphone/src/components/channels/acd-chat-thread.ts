@@ -2,7 +2,7 @@ import { html, css, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { agentSession } from '../../lib/agent-session';
 import type { ChatLine, TaskView } from '../../lib/contract';
-import { t } from '../../lib/i18n';
+import { t, type MessageKey } from '../../lib/i18n';
 import { AcdElement, StoreController } from '../../lib/store';
 import { text } from '../../lib/task-fields';
 import { channelIcon, shared } from '../styles';
@@ -46,10 +46,10 @@ export class AcdChatThread extends AcdElement {
       <h3>${channelIcon('chat')} ${t('chat.title')}</h3>
       ${lines.length
         ? html`<ol aria-live="polite">
-            ${lines.map((line) => html`<li class=${line.author}><div class="who">${line.name ?? line.author}</div>${line.text}</li>`)}
+            ${lines.map((line) => html`<li class=${line.author}><div class="who">${line.name ?? t(`chat.author.${line.author}` as MessageKey)}</div>${line.text}</li>`)}
           </ol>`
         : html`<p class="muted">${t('chat.empty')}</p>`}
-      ${closed ? html`<p class="muted" role="status">${t('chat.closed', { reason: closed })}</p>` : nothing}
+      ${closed ? html`<p class="muted" role="status">${t('chat.closed')}</p>` : nothing}
       ${open
         ? html`<form @submit=${this.send}>
             <input name="text" autocomplete="off" aria-label=${t('chat.compose')} placeholder=${t('chat.compose')} required />
