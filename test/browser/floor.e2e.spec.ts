@@ -179,14 +179,14 @@ describe('the floor in a real browser: calls, chats, blending, wallboard, qualit
 
     // End the call with a disposition: wrap-up, the PBX hangs up, the card shows the call ended; the chat goes on.
     await card.getByLabel('Disposition').selectOption('resolved');
-    await callPanel.getByLabel('Notes (kept in this screen)').fill('Box redémarrée à distance, OK.');
+    await callPanel.getByLabel('Notes (saved with the task)').fill('Box redémarrée à distance, OK.');
     await card.getByRole('button', { name: 'End call' }).click();
     await callPanel.locator('[data-testid=task-status][data-status=wrapping]').waitFor();
     await callPanel.locator('[data-testid=call-card][data-call-state=ended]').waitFor();
     await presence(page, 'wrapup', 'after-task');
     await sim.nextAssign((a) => a.payload.callId === callId && a.payload.type === 'call.hangup');
     expect(commands(callId)).toEqual(['call.assign', 'call.hold', 'call.resume', 'call.hangup']);
-    expect(await callPanel.getByLabel('Notes (kept in this screen)').inputValue()).toBe('Box redémarrée à distance, OK.');
+    expect(await callPanel.getByLabel('Notes (saved with the task)').inputValue()).toBe('Box redémarrée à distance, OK.');
 
     // The chat, in its tab, is completed: the visitor is told; the call's wrap-up tab remains.
     await chatTab.click();
@@ -198,7 +198,8 @@ describe('the floor in a real browser: calls, chats, blending, wallboard, qualit
 
     // The record: disposition, and the hold in the task history.
     const done = (await app.api.get(`/api/tasks/${call.taskId}`)).body;
-    expect(done).toMatchObject({ status: 'wrapping', disposition: 'resolved', agentId: ines.id });
+    // The notes typed before End call went with the hang-up (POST /api/calls/:taskId/end {notes}).
+    expect(done).toMatchObject({ status: 'wrapping', disposition: 'resolved', notes: 'Box redémarrée à distance, OK.', agentId: ines.id });
     const journey = (await app.api.get(`/api/customers/${customer.body.id}/journey`)).body;
     const contact = journey.contacts.find((c: { conversationId: string }) => c.conversationId === done.conversationId);
     expect(contact.tasks[0].events.map((e: { type: string }) => e.type)).toEqual(['created', 'offered', 'assigned', 'connected', 'held', 'resumed', 'completed']);

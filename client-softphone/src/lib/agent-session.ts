@@ -65,8 +65,12 @@ export class AgentSession extends Store {
   readonly tasks = new Map<string, TaskView>();
   activeTaskId: string | null = null;
   notice: Notice | null = null;
-  /** Per-task notes typed by the agent (client-side only for now). */
+  /** Per-task notes as the agent types them (sent with Complete, saved as they change during wrap-up). */
   readonly notes = new Map<string, string>();
+  /** Per-task state of the notes on the server during wrap-up (`task:notes`). */
+  readonly notesState = new Map<string, 'saving' | 'saved' | 'error'>();
+  /** Notes saves in flight: Ready waits for them, so the last edit is stored before the wrap-up ends. */
+  private readonly notesSaves = new Set<Promise<boolean>>();
   /** Chat lines per task (`chat:transcript` on accept, then `chat:message`), and chats the visitor left. */
   readonly chats = new Map<string, ChatLine[]>();
   readonly chatsClosed = new Map<string, string>();
@@ -163,7 +167,9 @@ export class AgentSession extends Store {
     this.connection = 'connecting';
   }
 
-  setPresence(state: PresenceState, reason?: string): Promise<boolean> {
+  async setPresence(state: PresenceState, reason?: string): Promise<boolean> {
+    // Ending a wrap-up completes its tasks, after which their notes are final.
+    if (this.notesSaves.size) await Promise.all([...this.notesSaves]);
     return this.request('presence:set', reason ? { state, reason } : { state }, (res) => {
       if (res.ok) this.presence = res.presence;
     });
@@ -182,10 +188,34 @@ export class AgentSession extends Store {
     });
   }
 
+  /** Completes the task with the disposition and the notes typed so far. */
   complete(taskId: string, disposition?: string): Promise<boolean> {
-    return this.request('task:complete', disposition ? { taskId, disposition } : { taskId }, (res) => {
+    const notes = this.notes.get(taskId)?.trim();
+    return this.request('task:complete', { taskId, ...(disposition ? { disposition } : {}), ...(notes ? { notes } : {}) }, (res) => {
       if (res.ok) this.upsertTask(res.task, false);
     });
+  }
+
+  /** The notes as the agent edits them; during wrap-up they are saved on the server (`task:notes`). */
+  editNotes(taskId: string, notes: string, save: boolean): Promise<boolean> {
+    this.notes.set(taskId, notes);
+    if (!save) return Promise.resolve(true);
+    this.notesState.set(taskId, 'saving');
+    this.changed();
+    const saving = this.request('task:notes', { taskId, notes }, (res) => {
+      // Only the latest edit's answer says whether what is on screen is stored.
+      if (this.notes.get(taskId) !== notes) return;
+      this.notesState.set(taskId, res.ok ? 'saved' : 'error');
+      if (res.ok) this.upsertTask(res.task, false);
+    });
+    this.notesSaves.add(saving);
+    void saving.finally(() => this.notesSaves.delete(saving));
+    return saving;
+  }
+
+  /** The notes to show: the agent's edit in this screen, else the task's stored notes (after a reload). */
+  notesOf(task: TaskView): string {
+    return this.notes.get(task.id) ?? task.notes ?? '';
   }
 
   sendChat(taskId: string, text: string): Promise<boolean> {
@@ -205,7 +235,8 @@ export class AgentSession extends Store {
 
   /** Hangs up: the task completes with the disposition (wrap-up as its queue says). */
   endCall(taskId: string, disposition?: string): Promise<boolean> {
-    return this.callControl(taskId, 'end', disposition ? { disposition } : {});
+    const notes = this.notes.get(taskId)?.trim();
+    return this.callControl(taskId, 'end', { ...(disposition ? { disposition } : {}), ...(notes ? { notes } : {}) });
   }
 
   select(taskId: string): void {
@@ -317,6 +348,7 @@ export class AgentSession extends Store {
   closeTask(taskId: string): void {
     this.tasks.delete(taskId);
     this.notes.delete(taskId);
+    this.notesState.delete(taskId);
     this.chats.delete(taskId);
     this.chatsClosed.delete(taskId);
     this.unread.delete(taskId);

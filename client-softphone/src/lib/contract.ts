@@ -80,7 +80,7 @@ export interface JourneyContact {
   startedAt: string;
   messageCount: number;
   handledBy: Array<{ agentId: string; name: string | null }>;
-  outcome: { status: string; disposition: string | null } | null;
+  outcome: { status: string; disposition: string | null; notes: string | null } | null;
   tasks: Array<{
     id: string;
     channel: string;
@@ -92,6 +92,7 @@ export interface JourneyContact {
     assignedAt: string | null;
     completedAt: string | null;
     disposition: string | null;
+    notes: string | null;
     events: Array<{ type: string; at: string; agentId: string | null; data: Record<string, unknown> }>;
   }>;
 }

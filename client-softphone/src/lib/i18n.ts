@@ -74,7 +74,7 @@ const en = {
   'task.details': 'Details',
   'task.complete': 'Complete',
   'task.disposition': 'Disposition',
-  'task.notes': 'Notes (kept in this screen)',
+  'task.notes': 'Notes (saved with the task)',
   'task.close': 'Close tab',
   'task.wrapupHint': 'Wrapping up: finish your notes, then click Ready (or wait for the wrap-up to end).',
   'task.done': 'This task is finished ({status}).',
@@ -313,6 +313,17 @@ const en = {
   'quality.save': 'Save review',
   'quality.cancel': 'Cancel',
   'quality.saved': 'Review saved.',
+  'task.notes.saving': 'Saving the notes…',
+  'task.notes.saved': 'Notes saved.',
+  'task.notes.error': 'The notes could not be saved.',
+  'journey.notes': 'Notes',
+  'blending.caps': 'Caps per agent for the whole floor (empty: no cap)',
+  'blending.cap.voice': 'Cap: calls per agent',
+  'blending.cap.chat': 'Cap: chats per agent',
+  'blending.cap.email': 'Cap: emails per agent',
+  'sup.capacity': 'Capacity',
+  'sup.capacityFor': '{channel} capacity of {name}',
+  'sup.capacitySet': 'Capacity of {name} changed.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -387,7 +398,7 @@ const fr: Record<MessageKey, string> = {
   'task.details': 'Détails',
   'task.complete': 'Terminer',
   'task.disposition': 'Qualification',
-  'task.notes': 'Notes (gardées dans cet écran)',
+  'task.notes': 'Notes (enregistrées avec la tâche)',
   'task.close': 'Fermer l’onglet',
   'task.wrapupHint': 'Post-traitement : finissez vos notes puis cliquez sur Prêt (ou attendez la fin du post-traitement).',
   'task.done': 'Cette tâche est finie ({status}).',
@@ -626,6 +637,17 @@ const fr: Record<MessageKey, string> = {
   'quality.save': 'Enregistrer l’évaluation',
   'quality.cancel': 'Annuler',
   'quality.saved': 'Évaluation enregistrée.',
+  'task.notes.saving': 'Enregistrement des notes…',
+  'task.notes.saved': 'Notes enregistrées.',
+  'task.notes.error': 'Les notes n’ont pas pu être enregistrées.',
+  'journey.notes': 'Notes',
+  'blending.caps': 'Plafonds par agent pour tout le plateau (vide : aucun)',
+  'blending.cap.voice': 'Plafond : appels par agent',
+  'blending.cap.chat': 'Plafond : chats par agent',
+  'blending.cap.email': 'Plafond : e-mails par agent',
+  'sup.capacity': 'Capacité',
+  'sup.capacityFor': 'Capacité {channel} de {name}',
+  'sup.capacitySet': 'Capacité de {name} modifiée.',
 };
 
 export type Language = 'en' | 'fr';

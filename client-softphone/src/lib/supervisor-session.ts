@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { api, isMissing } from './api';
-import type { AgentRecord, BlendingPolicy, PresenceState, QueueRecord, RealtimeStats, ReplyView, SupervisorAgentView, SupervisorServerEvents, TaskView } from './contract';
+import type { AgentRecord, BlendingPolicy, Channel, PresenceState, QueueRecord, RealtimeStats, ReplyView, SupervisorAgentView, SupervisorServerEvents, TaskView } from './contract';
 import type { ConnectionState } from './agent-session';
 import { Store } from './store';
 
@@ -198,6 +198,13 @@ export class SupervisorSession extends Store {
 
   async forcePresence(agentId: string, state: PresenceState, reason?: string): Promise<void> {
     const agent = await api<AgentRecord>('PUT', `/api/agents/${agentId}/presence`, reason ? { state, reason } : { state });
+    this.agents.set(agent.id, agent);
+    this.changed();
+  }
+
+  /** One channel of an agent's capacity (`PATCH /api/agents/:id`); routing uses it at once. */
+  async setCapacity(agentId: string, channel: Channel, value: number): Promise<void> {
+    const agent = await api<AgentRecord>('PATCH', `/api/agents/${agentId}`, { capacity: { [channel]: value } });
     this.agents.set(agent.id, agent);
     this.changed();
   }

@@ -48,6 +48,8 @@ export class AcdTaskPanel extends AcdElement {
   @property({ attribute: false }) task!: TaskView;
   @state() private disposition: string = DISPOSITIONS[0];
   @state() private busy = false;
+  /** Pending save of the notes being typed during wrap-up (saved after a pause, or at once when the field is left). */
+  private notesTimer: number | null = null;
 
   constructor() {
     super();
@@ -119,14 +121,49 @@ export class AcdTaskPanel extends AcdElement {
     </div>`;
   }
 
+  /**
+   * The notes: sent with Complete (or End call) while the task is in
+   * progress; saved on the server as they change during wrap-up.
+   */
   private notesField(task: TaskView) {
+    const wrapping = task.status === 'wrapping';
+    const saved = wrapping ? agentSession.notesState.get(task.id) : undefined;
     return html`<label
       >${t('task.notes')}
       <textarea
-        .value=${agentSession.notes.get(task.id) ?? ''}
-        @input=${(e: Event) => agentSession.notes.set(task.id, (e.target as HTMLTextAreaElement).value)}
+        maxlength="2000"
+        data-notes-state=${saved ?? ''}
+        .value=${agentSession.notesOf(task)}
+        @input=${(e: Event) => this.notesInput(task, (e.target as HTMLTextAreaElement).value)}
+        @change=${(e: Event) => this.notesChanged(task, (e.target as HTMLTextAreaElement).value)}
       ></textarea
-    ></label>`;
+    ></label>
+    ${saved
+      ? html`<span class="muted notes-state" role="status" data-testid="notes-state" data-state=${saved}>${t(`task.notes.${saved}` as MessageKey)}</span>`
+      : nothing}`;
+  }
+
+  private notesInput(task: TaskView, value: string): void {
+    void agentSession.editNotes(task.id, value, false);
+    if (task.status !== 'wrapping') return;
+    this.clearNotesTimer();
+    this.notesTimer = window.setTimeout(() => this.notesChanged(task, value), 600);
+  }
+
+  private notesChanged(task: TaskView, value: string): void {
+    this.clearNotesTimer();
+    if (task.status !== 'wrapping' || value === (task.notes ?? '')) return;
+    void agentSession.editNotes(task.id, value, true);
+  }
+
+  private clearNotesTimer(): void {
+    if (this.notesTimer !== null) window.clearTimeout(this.notesTimer);
+    this.notesTimer = null;
+  }
+
+  override disconnectedCallback(): void {
+    this.clearNotesTimer();
+    super.disconnectedCallback();
   }
 
   private renderDetails(task: TaskView) {

@@ -18,7 +18,7 @@ const when = (iso: string): string => new Date(iso).toLocaleString(undefined, { 
 /**
  * The customer's journey beside the task (`GET /api/customers/:id/journey`):
  * who the customer is, then every earlier contact — email, call or chat —
- * newest first, with who handled it and how it ended; each opens (a
+ * newest first, with who handled it, how it ended and the agent's notes; each opens (a
  * `<details>`, keyboard-operable) on its task history (queued, answered, held,
  * resumed, completed…). The contact being worked now is left out. Read again
  * when the task's status changes, so an outcome recorded meanwhile shows.
@@ -36,6 +36,7 @@ export class AcdCustomerJourney extends AcdElement {
       summary .line { display: flex; gap: .4rem; flex-wrap: wrap; align-items: baseline; }
       summary .sub { grid-column: 2; font-size: .88rem; }
       .outcome { font-weight: 600; }
+      .notes { grid-column: 2; font-size: .88rem; white-space: pre-wrap; overflow-wrap: anywhere; }
       ol.events { margin: .4rem 0 0 1.4rem; padding: 0; font-size: .88rem; display: grid; gap: .15rem; }
       .vip { background: #fff4cc; color: #7a5a00; }
     `,
@@ -102,6 +103,9 @@ export class AcdCustomerJourney extends AcdElement {
             ${c.subject ?? c.ref} ·
             <span data-field="handled-by">${handled.length ? t('journey.handledBy', { names: handled.join(', ') }) : t('journey.notHandled')}</span>
           </span>
+          ${c.outcome?.notes
+            ? html`<span class="notes" data-field="notes"><span class="muted">${t('journey.notes')}:</span> ${c.outcome.notes}</span>`
+            : nothing}
         </summary>
         <dl class="facts" style="margin-top:.4rem">
           <dt>${t('journey.ref')}</dt><dd>${c.ref}</dd>

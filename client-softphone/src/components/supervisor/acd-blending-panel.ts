@@ -1,6 +1,6 @@
 import { html, css, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import type { BlendingPolicy } from '../../lib/contract';
+import { CHANNELS, type BlendingPolicy } from '../../lib/contract';
 import { t, type MessageKey } from '../../lib/i18n';
 import { AcdElement, StoreController } from '../../lib/store';
 import { supervisorSession } from '../../lib/supervisor-session';
@@ -9,10 +9,13 @@ import { shared } from '../styles';
 const NUMBERS = ['lullMaxVoiceWaiting', 'lullMaxVoiceWaitSeconds', 'voiceReserveAgents', 'emailSlaGuardPercent'] as const;
 /** On/off rules: interruptible email, and chats during calls (a chat and a call worked in parallel tabs). */
 const BOOLEANS = ['interruptibleEmail', 'chatDuringCalls'] as const;
+/** Highest floor-wide cap the server takes (src/blending/dto/update-blending.dto.ts). */
+const MAX_CAP = 20;
 
 /**
  * The live blending policy (`GET/PUT /api/blending`): each field is applied as
- * soon as it changes (PUT accepts any subset). Shows a note instead when the
+ * soon as it changes (PUT accepts any subset), the floor-wide caps per channel
+ * included. Shows a note instead when the
  * server has no blending endpoint yet (404).
  */
 @customElement('acd-blending-panel')
@@ -24,6 +27,8 @@ export class AcdBlendingPanel extends AcdElement {
       form { display: grid; gap: .6rem; margin-top: .5rem; }
       label { display: grid; grid-template-columns: 1fr 6rem; gap: .75rem; align-items: center; }
       label.check { grid-template-columns: 1fr auto; }
+      fieldset { border: 1px solid var(--line); border-radius: 8px; padding: .4rem .7rem .6rem; display: grid; gap: .5rem; margin: 0; }
+      legend { font-weight: 600; padding: 0 .3rem; }
       input[type='number'] { width: 6rem; text-align: right; }
       input[type='checkbox'] { width: 1.3rem; height: 1.3rem; }
       .status { min-height: 1.3rem; font-size: .9rem; }
@@ -59,9 +64,51 @@ export class AcdBlendingPanel extends AcdElement {
                   <input type="checkbox" name=${key} .checked=${Boolean(policy[key])} @change=${(e: Event) => this.apply(key, e)}
                 /></label>`,
               )}
+              <fieldset data-testid="blending-caps">
+                <legend>${t('blending.caps')}</legend>
+                ${CHANNELS.map(
+                  (channel) => html`<label
+                    >${t(`blending.cap.${channel}` as MessageKey)}
+                    <input type="number" min="0" max=${MAX_CAP} step="1" name="cap-${channel}" .value=${String(policy.channelCapacity?.[channel] ?? '')}
+                      @change=${(e: Event) => this.applyCap(channel, e)}
+                  /></label>`,
+                )}
+              </fieldset>
               <div class="status ${this.status?.kind === 'error' ? 'error' : 'muted'}" role="status">${this.status?.text ?? nothing}</div>
             </form>`}
     </section>`;
+  }
+
+  /**
+   * A floor-wide cap per channel (on top of each agent's own capacity): the
+   * server replaces the whole map, so the others are sent with it; empty
+   * removes the cap.
+   */
+  private async applyCap(channel: (typeof CHANNELS)[number], event: Event): Promise<void> {
+    const input = event.target as HTMLInputElement;
+    const policy = supervisorSession.blending;
+    if (!policy || policy === 'missing') return;
+    const raw = input.value.trim();
+    const value = Number(raw);
+    if (raw !== '' && (!Number.isInteger(value) || value < 0 || value > MAX_CAP)) {
+      input.setCustomValidity(`0–${MAX_CAP}`);
+      input.reportValidity();
+      return;
+    }
+    input.setCustomValidity('');
+    const caps = { ...(policy.channelCapacity ?? {}) };
+    if (raw === '') delete caps[channel];
+    else caps[channel] = value;
+    await this.send({ channelCapacity: caps });
+  }
+
+  private async send(change: Partial<BlendingPolicy>): Promise<void> {
+    try {
+      await supervisorSession.updateBlending(change);
+      this.status = { kind: 'ok', text: t('blending.saved') };
+    } catch (error) {
+      this.status = { kind: 'error', text: t('sup.error', { message: error instanceof Error ? error.message : String(error) }) };
+    }
   }
 
   private async apply(key: keyof BlendingPolicy, event: Event): Promise<void> {
@@ -73,11 +120,6 @@ export class AcdBlendingPanel extends AcdElement {
       return;
     }
     input.setCustomValidity('');
-    try {
-      await supervisorSession.updateBlending({ [key]: value });
-      this.status = { kind: 'ok', text: t('blending.saved') };
-    } catch (error) {
-      this.status = { kind: 'error', text: t('sup.error', { message: error instanceof Error ? error.message : String(error) }) };
-    }
+    await this.send({ [key]: value });
   }
 }

@@ -1,7 +1,7 @@
 import { html, css, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { PresenceState } from '../../lib/contract';
+import type { Channel, PresenceState } from '../../lib/contract';
 import { CHANNELS } from '../../lib/contract';
 import { formatDuration, formatPercent, t, tOr, type MessageKey } from '../../lib/i18n';
 import { AcdElement, ClockController, StoreController, clock } from '../../lib/store';
@@ -14,10 +14,12 @@ import './acd-blending-panel';
 const FORCEABLE: PresenceState[] = ['available', 'away', 'offline'];
 const STATES: PresenceState[] = ['available', 'wrapup', 'away', 'offline'];
 const EMPTY_STATES: Record<PresenceState, number> = { available: 0, wrapup: 0, away: 0, offline: 0 };
+/** Highest capacity per channel the server takes (src/agents/capacity.dto.ts). */
+const MAX_CAPACITY = 20;
 
 /**
  * The supervisor's wallboard, live from /supervisor: headline figures,
- * queues, agents (force a state), open tasks (move one to another queue) and
+ * queues, agents (force a state, change a capacity), open tasks (move one to another queue) and
  * the blending controls.
  */
 @customElement('acd-wallboard')
@@ -52,6 +54,9 @@ export class AcdWallboard extends AcdElement {
       .task-title { display: flex; gap: .4rem; align-items: center; }
       td select { min-height: 1.9rem; padding: .15rem .3rem; }
       td button { min-height: 1.9rem; padding: .15rem .6rem; }
+      td input.capacity { width: 3.2rem; min-height: 1.9rem; padding: .15rem .3rem; text-align: right; }
+      .capacity-row { display: flex; gap: .35rem; align-items: center; flex-wrap: nowrap; }
+      .capacity-row label { display: flex; gap: .15rem; align-items: center; }
       .sl-bad { color: var(--danger); font-weight: 700; }
       .sl-good { color: var(--ok); font-weight: 700; }
       .wait-bad { color: var(--danger); font-weight: 700; }
@@ -187,6 +192,7 @@ export class AcdWallboard extends AcdElement {
                 <th scope="col">${t('sup.state')}</th>
                 <th scope="col" class="num">${t('sup.timeInState')}</th>
                 <th scope="col">${t('sup.load')}</th>
+                <th scope="col">${t('sup.capacity')}</th>
                 <th scope="col">${t('sup.force')}</th>
               </tr>
             </thead>
@@ -209,9 +215,22 @@ export class AcdWallboard extends AcdElement {
                     <td>
                       <span class="row"
                         >${CHANNELS.filter((c) => (a.capacity?.[c] ?? 0) > 0).map(
-                          (c) => html`<span class="badge ${c}" title=${t(`channel.${c}` as MessageKey)}>${channelIcon(c)} ${a.load?.[c] ?? 0}/${a.capacity[c]}</span>`,
+                          (c) => html`<span class="badge ${c}" title=${t(`channel.${c}` as MessageKey)} data-field="load-${c}">${channelIcon(c)} ${a.load?.[c] ?? 0}/${a.capacity[c]}</span>`,
                         )}</span
                       >
+                    </td>
+                    <td>
+                      <span class="capacity-row">
+                        ${CHANNELS.map(
+                          (c) => html`<label
+                            ><span aria-hidden="true">${channelIcon(c)}</span
+                            ><input class="capacity" type="number" min="0" max=${MAX_CAPACITY} step="1" data-field="capacity-${c}"
+                              aria-label=${t('sup.capacityFor', { channel: t(`channel.${c}` as MessageKey), name: a.name })}
+                              .value=${String(a.capacity?.[c] ?? 0)}
+                              @change=${(e: Event) => this.setCapacity(a.id, a.name, c, e.target as HTMLInputElement)}
+                          /></label>`,
+                        )}
+                      </span>
                     </td>
                     <td>
                       <span class="row">
@@ -280,6 +299,20 @@ export class AcdWallboard extends AcdElement {
   private async force(agentId: string): Promise<void> {
     const [state, reason] = (this.forceChoice.get(agentId) ?? 'available').split(':') as [PresenceState, string | undefined];
     await this.attempt(() => supervisorSession.forcePresence(agentId, state, reason));
+  }
+
+  /** Applied as it changes, like the blending controls; the agent's own screen and routing follow at once. */
+  private async setCapacity(agentId: string, name: string, channel: Channel, input: HTMLInputElement): Promise<void> {
+    const value = Number(input.value);
+    if (input.value.trim() === '' || !Number.isInteger(value) || value < 0 || value > MAX_CAPACITY) {
+      input.setCustomValidity(`0–${MAX_CAPACITY}`);
+      input.reportValidity();
+      return;
+    }
+    input.setCustomValidity('');
+    if (await this.attempt(() => supervisorSession.setCapacity(agentId, channel, value))) {
+      this.flash = { kind: 'info', text: t('sup.capacitySet', { name }) };
+    }
   }
 
   private async move(taskId: string, queueId: string): Promise<void> {
