@@ -14,6 +14,7 @@ import {
   clearFloor,
   createAgent,
   createQueue,
+  createTask,
   createTestEnvironment,
   startTestApp,
 } from './support/test-app';
@@ -469,6 +470,47 @@ describe('email channel end to end', () => {
     // The acknowledgement went out with the first attempt; the retries did not send another.
     await smtp.waitFor((m) => m.envelope.to.includes(from), 5000);
     expect(await db.query(`SELECT kind FROM outbound_mails WHERE to_address = $1`, [from])).toEqual([{ kind: 'acknowledgement' }]);
+  }, 30_000);
+
+  it('gives in the acknowledgement the answer time of the live backlog: waiting emails × handle time ÷ signed-in email slots', async () => {
+    // Two agents with 2 email slots each: 4 slots. SLA 4 h. No completed email in the queue yet: 600 s per mail.
+    const { user, address, queue, agents } = await setup({ agents: 2 });
+    const acknowledgement = async (subject: string) => {
+      const from = customerAddress();
+      await dovecot.append(user, mail({ from, to: address, subject, text: 'Hello, I have a question about my account.' }).raw);
+      return (await smtp.waitFor((m) => m.envelope.to.includes(from), 5000)).parsed.text ?? '';
+    };
+    // Nothing waiting: max(1, 0) × 600 s ÷ 4 = 150 s.
+    expect(await acknowledgement('Empty queue')).toContain('One of our advisors will answer within the hour.');
+    // 30 more emails waiting, plus the first mail's task: 31 × 600 s ÷ 4 = 4650 s = 1.3 h, rounded up.
+    for (let i = 0; i < 30; i++) await createTask(app, { channel: 'email', queue: queue.name, attributes: { subject: `backlog ${i}` } });
+    expect(await acknowledgement('Busy queue')).toContain('One of our advisors will answer within 2 hours.');
+    // Nobody signed in: the SLA (4 h), or the backlog at one slot when longer: 32 × 600 s = 5.3 h.
+    for (const agent of agents) expect((await agent.socket.emit('presence:set', { state: 'offline' })).ok).toBe(true);
+    expect(await acknowledgement('Nobody there')).toContain('One of our advisors will answer within 6 hours.');
+  }, 30_000);
+
+  it('acknowledges with the built-in text when the acknowledgement template was deleted', async () => {
+    const { user, address } = await setup({ agents: 0 });
+    const summary = (await app.api.get('/api/templates?language=en')).body.find((t: { name: string }) => t.name === 'acknowledgement-en');
+    const original = (await app.api.get(`/api/templates/${summary.id}`)).body;
+    expect((await app.api.request('DELETE', `/api/templates/${summary.id}`)).status).toBe(204);
+    try {
+      const from = customerAddress();
+      await dovecot.append(user, mail({ from, fromName: 'Katherine Johnson', to: address, subject: 'Lost password', text: 'Hello, I lost my password, can you help?' }).raw);
+      const ack = await smtp.waitFor((m) => m.envelope.to.includes(from), 5000);
+      const customer = (await app.api.get(`/api/customers?email=${from}`)).body[0];
+      const ref = (await app.api.get(`/api/customers/${customer.id}/journey`)).body.contacts[0].ref;
+      expect(ack.parsed.subject).toBe(`We have received your request [#${ref}]`);
+      expect(ack.parsed.text).toContain('Hello Katherine Johnson,');
+      expect(ack.parsed.text).toContain(`registered under the reference ${ref}`);
+      expect(ack.parsed.text).toContain('One of our advisors will answer within 4 hours.'); // nobody signed in: the 4 h SLA
+      const rows = await app.app.get(DataSource).query(`SELECT kind, template_id FROM outbound_mails WHERE to_address = $1`, [from]);
+      expect(rows).toEqual([{ kind: 'acknowledgement', template_id: null }]);
+    } finally {
+      const restored = await app.api.post('/api/templates', { name: original.name, language: original.language, subject: original.subject, body: original.body });
+      expect(restored.status).toBe(201);
+    }
   }, 30_000);
 
   it('caps automatic mails per address per day, and still queues every mail', async () => {

@@ -17,9 +17,10 @@ export function defaultTemplateName(key: DefaultTemplate['key'], language: Templ
 /**
  * Templates a fresh deployment starts with, in French and English, named
  * `<key>-<language>` (the email channel sends `acknowledgement-<language>`
- * when it exists, its built-in text otherwise). Seeded at boot only into an
- * empty `templates` table: once supervisors have edited, renamed or deleted
- * them, a restart does not bring them back.
+ * when it exists, and the built-in text below otherwise — see
+ * TemplatesService.renderBuiltIn and EmailAcknowledger). Seeded at boot only
+ * into an empty `templates` table: once supervisors have edited, renamed or
+ * deleted them, a restart does not bring them back.
  */
 export const DEFAULT_TEMPLATES: readonly DefaultTemplate[] = [
   {

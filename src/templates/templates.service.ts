@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Raw, Repository } from 'typeorm';
 import { isUniqueViolation } from '../common/validation';
-import { DEFAULT_TEMPLATES } from './default-templates';
+import { DEFAULT_TEMPLATES, DefaultTemplate } from './default-templates';
 import { MERGE_FIELDS, PartialMergeContext } from './merge-context';
 import { assertValidTemplate, RenderedTemplate, TemplateRenderer } from './template-renderer';
 import { TemplateAttachment, TemplateEntity, TemplateLanguage } from './template.entity';
@@ -16,6 +16,9 @@ import {
   TemplateView,
   UpdateTemplateDto,
 } from './templates.dto';
+
+/** Built-in texts change only with the code: one version for the renderer's cache. */
+const BUILT_IN_VERSION = new Date(0);
 
 /** All attachments of one template together, decoded. */
 export const MAX_ATTACHMENT_BYTES = 2 * 1024 * 1024;
@@ -164,6 +167,19 @@ export class TemplatesService implements OnApplicationBootstrap {
       language: entity.language,
       attachments: entity.attachments.map((file) => ({ ...file })),
     };
+  }
+
+  /**
+   * The built-in text of a default template (DEFAULT_TEMPLATES), rendered like
+   * a stored one: for mail the product must send even when supervisors have
+   * deleted its template (the acknowledgement).
+   */
+  renderBuiltIn(key: DefaultTemplate['key'], language: TemplateLanguage, context: PartialMergeContext): RenderedTemplate & { templateName: string } {
+    const source = DEFAULT_TEMPLATES.find((template) => template.key === key && template.language === language)
+      ?? DEFAULT_TEMPLATES.find((template) => template.key === key && template.language === 'en');
+    if (!source) throw new Error(`no built-in "${key}" template`);
+    const rendered = this.renderer.renderTemplate({ id: `built-in:${source.name}`, updatedAt: BUILT_IN_VERSION, subject: source.subject, body: source.body }, context);
+    return { ...rendered, templateName: source.name };
   }
 
   private async entity(id: string): Promise<TemplateEntity> {

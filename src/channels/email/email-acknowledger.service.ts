@@ -3,8 +3,10 @@ import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { ConversationEntity } from '../../conversations/conversation.entity';
 import { MessageEntity } from '../../conversations/message.entity';
 import { CustomerEntity } from '../../customers/customer.entity';
-import { DEFAULT_TEMPLATES } from '../../templates/default-templates';
-import { buildMergeContext } from '../../templates/merge-context';
+import { defaultTemplateName } from '../../templates/default-templates';
+import { buildMergeContext, MergeContext } from '../../templates/merge-context';
+import { RenderedTemplate } from '../../templates/template-renderer';
+import { TemplateException, TemplateExceptionCode } from '../../templates/template.exception';
 import { TemplatesService } from '../../templates/templates.service';
 import { EmailAnalysis } from './analysis/email-analysis';
 import { withReference } from './acknowledgement';
@@ -29,7 +31,10 @@ export function answerHeaders(message: MessageEntity): { inReplyTo: string | nul
  * The acknowledgement of a new conversation: its reference and when it will
  * be answered (from the live backlog, see AnswerEtaService), in the
  * customer's language, rendered from the "acknowledgement" template of that
- * language (editable by supervisors; see src/templates/default-templates.ts).
+ * language (editable by supervisors; see src/templates/default-templates.ts),
+ * or from the built-in text when that template was deleted or renamed (with
+ * a warning, once per language until it is back): acknowledgements never stop
+ * silently.
  * Sent at most once per inbound mail (outbox key `ack:<message>`) and at most
  * EMAIL_AUTO_MAILS_PER_DAY automatic mails per address per day, so a customer
  * (or a robot that passes the loop checks) writing fifty times gets a bounded
@@ -38,6 +43,8 @@ export function answerHeaders(message: MessageEntity): { inReplyTo: string | nul
 @Injectable()
 export class EmailAcknowledger {
   private readonly logger = new Logger(EmailAcknowledger.name);
+  /** Languages whose acknowledgement template is missing and was reported (see usedTemplate). */
+  private readonly reportedMissing = new Set<string>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -46,28 +53,20 @@ export class EmailAcknowledger {
     private readonly templates: TemplatesService,
   ) {}
 
-  /** False when there is nobody to answer, the template is gone or the daily cap stopped it. */
+  /** False when there is nobody to answer or the daily cap stopped it. */
   async acknowledge({ mailbox, message, conversation, customer }: AutomaticMailContext): Promise<boolean> {
     const to = (message.meta?.replyAddress as string | null) ?? null;
     if (!to) return false;
-    const language = ((message.meta?.analysis as EmailAnalysis | null)?.language ?? 'en') as 'fr' | 'en';
+    const analysed = (message.meta?.analysis as EmailAnalysis | null)?.language;
+    const language: 'fr' | 'en' = analysed === 'fr' ? 'fr' : 'en';
     const etaHours = (await this.eta.estimateSeconds(mailbox.queueId)) / 3600;
-    const name = DEFAULT_TEMPLATES.find((template) => template.key === 'acknowledgement' && template.language === language)?.name;
-    const template = name ? await this.templates.findByName(name) : null;
-    if (!template) {
-      this.logger.error(`no acknowledgement template "${name}" (${language}): ${conversation.ref} not acknowledged`);
-      return false;
-    }
-    const rendered = await this.templates.render(
-      template.id,
-      buildMergeContext({ customer, conversation, mailboxAddress: mailbox.address, etaHours, language }),
-    );
+    const { templateId, rendered } = await this.render(language, buildMergeContext({ customer, conversation, mailboxAddress: mailbox.address, etaHours, language }));
     const queued = await this.outbox.enqueueAutomatic({
       kind: 'acknowledgement',
       idempotencyKey: `ack:${message.id}`,
       mailbox,
       conversationId: conversation.id,
-      templateId: template.id,
+      templateId,
       to,
       subject: withReference(rendered.subject, conversation.subject, conversation.ref),
       text: rendered.text,
@@ -75,5 +74,26 @@ export class EmailAcknowledger {
       ...answerHeaders(message),
     }, this.config.emailAutoMailsPerDay);
     return queued !== null;
+  }
+
+  /** The `acknowledgement-<language>` template, or the built-in text when it is gone. */
+  private async render(language: 'fr' | 'en', context: MergeContext): Promise<{ templateId: string | null; rendered: RenderedTemplate }> {
+    const name = defaultTemplateName('acknowledgement', language);
+    const template = await this.templates.findByName(name);
+    if (template) {
+      try {
+        const rendered = await this.templates.render(template.id, context);
+        this.reportedMissing.delete(language);
+        return { templateId: template.id, rendered };
+      } catch (error) {
+        // Deleted between the look-up and the render: same as missing.
+        if (!(error instanceof TemplateException && error.code === TemplateExceptionCode.NOT_FOUND)) throw error;
+      }
+    }
+    if (!this.reportedMissing.has(language)) {
+      this.reportedMissing.add(language);
+      this.logger.warn(`no template "${name}": acknowledgements in ${language} use the built-in text until a template of that name exists again`);
+    }
+    return { templateId: null, rendered: this.templates.renderBuiltIn('acknowledgement', language, context) };
   }
 }
