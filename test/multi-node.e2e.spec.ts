@@ -1,44 +1,14 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { join } from 'node:path';
 import { ApiClient } from './support/api-client';
+import { startAppProcess as startNode, stopAppProcess as stopNode } from './support/app-process';
 import { SocketClient } from './support/agent-client';
-import { freePort } from './support/net';
 import { createTestDatabase } from './support/database';
 import { deleteRedisPrefix, freshRedisPrefix } from './support/redis';
 import { ADMIN, TEST_REDIS_URL, sleep } from './support/test-app';
 
-const MAIN = join(__dirname, '..', 'dist', 'main.js');
 const AGENTS = 24;
 const CHAT_CAPACITY = 2;
 const TASKS = 80;
 
-
-/** One real app process (the built product, `node dist/main.js`). */
-async function startNode(env: Record<string, string>, label: string): Promise<{ url: string; child: ChildProcess; output: string[] }> {
-  const port = await freePort();
-  const output: string[] = [];
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (chunk: Buffer) => output.push(`[${label}] ${chunk.toString()}`));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(`[${label}] ${chunk.toString()}`));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${label} exited:\n${output.join('')}`);
-    const ready = await fetch(`${url}/health/ready`).then((r) => r.status === 200, () => false);
-    if (ready) return { url, child, output };
-    if (Date.now() > deadline) throw new Error(`${label} not ready in 30 s:\n${output.join('')}`);
-    await sleep(100);
-  }
-}
-
-async function stopNode(node: { child: ChildProcess }): Promise<void> {
-  if (node.child.exitCode !== null) return;
-  const killer = setTimeout(() => node.child.kill('SIGKILL'), 10_000);
-  node.child.kill('SIGTERM');
-  await once(node.child, 'exit');
-  clearTimeout(killer);
-}
 
 /**
  * Two app processes share one Redis and one Postgres; agents are spread over
