@@ -7,7 +7,7 @@ import { MessageEntity } from '../conversations/message.entity';
 import { DirectoryService } from '../routing/directory.service';
 import { TaskEventEntity } from '../tasks/task-event.entity';
 import { TaskEntity } from '../tasks/task.entity';
-import { CustomerView } from './customer.dto';
+import { CustomerView, JOURNEY_PAGE_MAX, JourneyQueryDto } from './customer.dto';
 import { CustomersService, toCustomerView } from './customers.service';
 
 export interface JourneyTask {
@@ -43,7 +43,10 @@ export interface JourneyContact {
 
 export interface CustomerJourney {
   customer: CustomerView;
+  /** Oldest first: the newest `limit` conversations (before `before`, when given). */
   contacts: JourneyContact[];
+  /** Older conversations exist: pass this as `before` for the previous page; null when this page reaches the first contact. */
+  nextBefore: string | null;
 }
 
 /**
@@ -64,9 +67,28 @@ export class CustomerJourneyService {
     private readonly directory: DirectoryService,
   ) {}
 
-  async journey(customerId: string): Promise<CustomerJourney> {
+  /**
+   * A page of the journey: the newest `limit` conversations (500 at most)
+   * started before the `before` cursor, shown oldest first. A very active
+   * customer's latest contacts are always on the first page; older ones are
+   * one `nextBefore` away. The cursor is (created_at, id), so conversations
+   * started in the same millisecond are neither skipped nor repeated.
+   */
+  async journey(customerId: string, page: JourneyQueryDto = {}): Promise<CustomerJourney> {
     const customer = await this.customers.entity(customerId);
-    const conversations = await this.conversations.find({ where: { customerId }, order: { createdAt: 'ASC' }, take: 500 });
+    const limit = Math.min(page.limit ?? JOURNEY_PAGE_MAX, JOURNEY_PAGE_MAX);
+    // Keyed on the millisecond the cursor can carry (Postgres keeps microseconds), so the order and the cursor agree.
+    const key = `date_trunc('milliseconds', c.created_at)`;
+    const query = this.conversations.createQueryBuilder('c').where('c.customer_id = :customerId', { customerId });
+    if (page.before) {
+      const [at, id] = page.before.split('_');
+      query.andWhere(`(${key}, c.id) < (CAST(:at AS timestamptz), CAST(:id AS uuid))`, { at, id });
+    }
+    const newest = await query.orderBy(key, 'DESC').addOrderBy('c.id', 'DESC').limit(limit + 1).getMany();
+    const more = newest.length > limit;
+    const conversations = newest.slice(0, limit).reverse();
+    const oldest = conversations[0];
+    const nextBefore = more && oldest ? `${oldest.createdAt.toISOString()}_${oldest.id}` : null;
     const ids = conversations.map((conversation) => conversation.id);
     const [tasks, counts] = await Promise.all([
       ids.length ? this.tasks.find({ where: { conversationId: In(ids) }, order: { createdAt: 'ASC' } }) : Promise.resolve([]),
@@ -110,7 +132,7 @@ export class CustomerJourneyService {
         tasks: journeyTasks,
       };
     });
-    return { customer: toCustomerView(customer), contacts };
+    return { customer: toCustomerView(customer), contacts, nextBefore };
   }
 
   private async messageCounts(conversationIds: string[]): Promise<Map<string, number>> {

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsEmail, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
 
 export class CreateCustomerDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
@@ -27,6 +28,19 @@ export class FindCustomersQueryDto {
 
   @ApiPropertyOptional() @IsOptional() @IsEmail()
   email?: string;
+}
+
+/** Most conversations one journey page holds. */
+export const JOURNEY_PAGE_MAX = 500;
+
+export class JourneyQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: JOURNEY_PAGE_MAX, default: JOURNEY_PAGE_MAX, description: 'Conversations per page: the newest ones' })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(JOURNEY_PAGE_MAX)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The `nextBefore` of the previous page: the conversations started before it' })
+  @IsOptional() @IsString() @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z_[0-9a-f-]{36}$/, { message: 'before must be the nextBefore of a journey page' })
+  before?: string;
 }
 
 export interface CustomerView {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/roles.decorator';
-import { CreateCustomerDto, CustomerView, FindCustomersQueryDto, UpdateCustomerDto } from './customer.dto';
+import { CreateCustomerDto, CustomerView, FindCustomersQueryDto, JourneyQueryDto, UpdateCustomerDto } from './customer.dto';
 import { CustomerJourney, CustomerJourneyService } from './customer-journey.service';
 import { CustomersService } from './customers.service';
 
@@ -38,9 +38,9 @@ export class CustomersController {
     return this.customers.update(id, dto);
   }
 
-  /** Every conversation, call and chat of the customer, in order, with who handled it and how it ended. */
+  /** Every conversation, call and chat of the customer, in order, with who handled it and how it ended; the newest first come, paged back with `before`. */
   @Get(':id/journey')
-  journey(@Param('id', ParseUUIDPipe) id: string): Promise<CustomerJourney> {
-    return this.journeys.journey(id);
+  journey(@Param('id', ParseUUIDPipe) id: string, @Query() query: JourneyQueryDto): Promise<CustomerJourney> {
+    return this.journeys.journey(id, query);
   }
 }
