@@ -100,3 +100,46 @@ export const isFocused = (locator: Locator): Promise<boolean> =>
   locator.evaluate((el) => (el.getRootNode() as unknown as { activeElement: unknown }).activeElement === el);
 
 export const text = async (locator: Locator): Promise<string> => ((await locator.textContent()) ?? '').trim();
+
+/** The password test agents are created with (test/support/test-app.ts createAgent). */
+export const AGENT_PASSWORD = 'agent-password-1';
+
+/**
+ * Signed-in pages of one spec, each in its own browser context, closed
+ * together (after each test, or at the end). `target` is read when a page
+ * opens, so it may be set up in beforeAll.
+ */
+export function pageOpener(target: () => { browser: Browser; url: string }) {
+  const contexts: BrowserContext[] = [];
+  return {
+    async open(email: string, password = AGENT_PASSWORD): Promise<Page> {
+      const { browser, url } = target();
+      const { context, page } = await signIn(browser, url, email, password);
+      contexts.push(context);
+      return page;
+    },
+    async closeAll(): Promise<void> {
+      await Promise.all(contexts.splice(0).map((context) => context.close()));
+    },
+  };
+}
+
+/** Waits until the presence control shows `state` (and `reason`): the server's state, as the agent sees it. */
+export const presence = (page: Page, state: string, reason?: string): Promise<void> =>
+  page.locator(`[data-testid=presence-state][data-state=${state}]${reason ? `[data-reason="${reason}"]` : ''}`).waitFor();
+
+export async function goAvailable(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Available' }).click();
+  await presence(page, 'available');
+}
+
+/** Accepts the offer ringing for `taskId` (or the first one ringing): the task's id and its tab panel. */
+export async function acceptOffer(page: Page, taskId?: string): Promise<{ id: string; panel: Locator }> {
+  const ringing = page.locator(taskId ? `[data-testid=offer][data-task-id="${taskId}"]` : '[data-testid=offer]').first();
+  await ringing.waitFor();
+  const id = (await ringing.getAttribute('data-task-id'))!;
+  const offer = page.locator(`[data-testid=offer][data-task-id="${id}"]`);
+  await offer.getByRole('button', { name: 'Accept' }).click();
+  await offer.waitFor({ state: 'detached' });
+  return { id, panel: page.locator(`[role=tabpanel][data-task-id="${id}"]`) };
+}

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { Browser, BrowserContext, Page } from 'playwright-core';
+import { Browser } from 'playwright-core';
 import { DovecotServer, startDovecot } from '../support/dovecot';
 import { SmtpSink, startSmtpSink } from '../support/smtp-sink';
 import { TestApp, TestEnvironment, createAgent, createQueue, createTestEnvironment, startTestApp } from '../support/test-app';
-import { eventually, isFocused, launchChromium, screenshot, signIn, text } from './browser-support';
+import { eventually, isFocused, launchChromium, pageOpener, presence, screenshot, text } from './browser-support';
 
-const PASSWORD = 'agent-password-1';
 const MAILBOX_USER = 'support';
 const MAILBOX_PASSWORD = 'pw-support-secret';
 const ADDRESS = 'support@acd.test';
@@ -77,15 +76,8 @@ describe('email in a real browser: an IMAP mail answered with a template, throug
   let browser: Browser;
   let dovecot: DovecotServer;
   let smtp: SmtpSink;
-  const contexts: BrowserContext[] = [];
-
-  const open = async (email: string): Promise<Page> => {
-    const { context, page } = await signIn(browser, app.url, email, PASSWORD);
-    contexts.push(context);
-    return page;
-  };
-
-  const presence = (page: Page, state: string) => page.locator(`[data-testid=presence-state][data-state=${state}]`).waitFor();
+  const pages = pageOpener(() => ({ browser, url: app.url }));
+  const open = (email: string) => pages.open(email);
 
   beforeAll(async () => {
     [dovecot, smtp, env, browser] = await Promise.all([
@@ -98,7 +90,7 @@ describe('email in a real browser: an IMAP mail answered with a template, throug
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
+    await pages.closeAll();
     await browser?.close();
     await app?.close();
     await Promise.all([dovecot?.stop(), smtp?.stop()]);

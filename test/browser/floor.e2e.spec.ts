@@ -1,12 +1,11 @@
-import { Browser, BrowserContext, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
 import { TelephonySimulator } from '../../bench/telephony-sim';
 import { SocketClient } from '../support/agent-client';
 import { ApiClient } from '../support/api-client';
 import { TestApp, TestEnvironment, availableAgent, createAgent, createQueue, createTask, createTestEnvironment, startTestApp } from '../support/test-app';
-import { eventually, isFocused, launchChromium, screenshot, screenshotSideBySide, signIn, text } from './browser-support';
+import { acceptOffer, eventually, goAvailable, isFocused, launchChromium, pageOpener, presence, screenshot, screenshotSideBySide, text } from './browser-support';
 import { wallboardMatchesApi } from './wallboard-check';
 
-const PASSWORD = 'agent-password-1';
 const SECRET = 'telephony-browser-secret-0123456789';
 /** The policy every scenario starts from: email waits while any call waits (however long). */
 const BASE_POLICY = { lullMaxVoiceWaiting: 0, lullMaxVoiceWaitSeconds: 600, voiceReserveAgents: 0, interruptibleEmail: false, chatDuringCalls: false, emailSlaGuardPercent: 80 };
@@ -24,29 +23,11 @@ describe('the floor in a real browser: calls, chats, blending, wallboard, qualit
   let app: TestApp;
   let browser: Browser;
   let sim: TelephonySimulator;
-  const contexts: BrowserContext[] = [];
   const sockets: SocketClient[] = [];
 
-  const open = async (email: string): Promise<Page> => {
-    const { context, page } = await signIn(browser, app.url, email, PASSWORD);
-    contexts.push(context);
-    return page;
-  };
-
-  const presence = (page: Page, state: string, reason?: string) =>
-    page.locator(`[data-testid=presence-state][data-state=${state}]${reason ? `[data-reason="${reason}"]` : ''}`).waitFor();
-
-  const goAvailable = async (page: Page) => {
-    await page.getByRole('button', { name: 'Available' }).click();
-    await presence(page, 'available');
-  };
-
-  const accept = async (page: Page, taskId: string) => {
-    const offer = page.locator(`[data-testid=offer][data-task-id="${taskId}"]`);
-    await offer.getByRole('button', { name: 'Accept' }).click();
-    await offer.waitFor({ state: 'detached' });
-    return page.locator(`[role=tabpanel][data-task-id="${taskId}"]`);
-  };
+  const pages = pageOpener(() => ({ browser, url: app.url }));
+  const open = (email: string) => pages.open(email);
+  const accept = async (page: Page, taskId: string) => (await acceptOffer(page, taskId)).panel;
 
   const commands = (callId: string) => sim.assigns.filter((a) => a.payload.callId === callId).map((a) => a.payload.type);
 
@@ -65,7 +46,7 @@ describe('the floor in a real browser: calls, chats, blending, wallboard, qualit
   afterEach(async () => {
     await Promise.all(sockets.filter((s) => s.socket.connected).map((s) => s.emit('presence:set', { state: 'offline' }).catch(() => undefined)));
     sockets.splice(0).forEach((socket) => socket.close());
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
+    await pages.closeAll();
   });
 
   afterAll(async () => {

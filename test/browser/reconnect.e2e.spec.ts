@@ -1,11 +1,9 @@
-import { Browser, BrowserContext, Page } from 'playwright-core';
+import { Browser } from 'playwright-core';
 import { SocketClient } from '../support/agent-client';
 import { ApiClient } from '../support/api-client';
 import { TcpProxy, startTcpProxy } from '../support/tcp-proxy';
 import { TestApp, TestEnvironment, createAgent, createQueue, createTestEnvironment, startTestApp } from '../support/test-app';
-import { launchChromium, signIn } from './browser-support';
-
-const PASSWORD = 'agent-password-1';
+import { acceptOffer, goAvailable, launchChromium, pageOpener } from './browser-support';
 
 /**
  * An agent's browser loses the network in the middle of two chats. While it
@@ -18,10 +16,10 @@ describe('agent client across a network drop (real browser)', () => {
   let env: TestEnvironment;
   let app: TestApp;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
   const sockets: SocketClient[] = [];
   /** The browser's network: it reaches the app only through this relay, which can drop and refuse connections. */
   let network: TcpProxy;
+  const pages = pageOpener(() => ({ browser, url: `http://${network.host}:${network.port}` }));
 
   beforeAll(async () => {
     env = await createTestEnvironment('memory');
@@ -32,7 +30,7 @@ describe('agent client across a network drop (real browser)', () => {
   afterAll(async () => {
     sockets.forEach((socket) => socket.close());
     await network?.stop();
-    await Promise.all(contexts.map((context) => context.close()));
+    await pages.closeAll();
     await browser?.close();
     await app?.close();
     await env?.dispose();
@@ -48,27 +46,17 @@ describe('agent client across a network drop (real browser)', () => {
     return visitor;
   };
 
-  const acceptNextOffer = async (page: Page): Promise<string> => {
-    const offer = page.locator('[data-testid=offer]').first();
-    await offer.waitFor();
-    const taskId = (await offer.getAttribute('data-task-id'))!;
-    await offer.getByRole('button', { name: 'Accept' }).click();
-    await page.locator(`[role=tab][data-task-id="${taskId}"], [role=tabpanel][data-task-id="${taskId}"]`).first().waitFor();
-    return taskId;
-  };
 
   it('gets back the chat lines sent while offline and the chat canceled meanwhile, on the same tab', async () => {
     const queue = await createQueue(app, { name: 'Chat reconnect', channel: 'chat', skills: ['rc'], wrapUpSeconds: 0 });
     const agent = await createAgent(app, { name: 'Hugo Renard', skills: { rc: 5 }, capacity: { voice: 0, chat: 2, email: 0 } });
-    const { context, page } = await signIn(browser, `http://${network.host}:${network.port}`, agent.email, PASSWORD);
-    contexts.push(context);
-    await page.getByRole('button', { name: 'Available' }).click();
-    await page.locator('[data-testid=presence-state][data-state=available]').waitFor();
+    const page = await pages.open(agent.email);
+    await goAvailable(page);
 
     const writer = await visitorWrites(queue.name, 'Alice Writer', 'My parcel never came');
-    const writerTask = await acceptNextOffer(page);
+    const { id: writerTask } = await acceptOffer(page);
     await visitorWrites(queue.name, 'Bob Canceled', 'Please change my address');
-    const canceledTask = await acceptNextOffer(page);
+    const { id: canceledTask } = await acceptOffer(page);
     // The agent goes back to the first chat and reads it, then to the second.
     await page.getByRole('tab', { name: /Alice Writer/ }).click();
     const writerPanel = page.locator(`[role=tabpanel][data-task-id="${writerTask}"]`);

@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { Browser, Locator, Page } from 'playwright-core';
 import { TelephonySimulator } from '../../bench/telephony-sim';
 import { SocketClient } from '../support/agent-client';
 import { TestApp, TestEnvironment, availableAgent, clearFloor, createAgent, createQueue, createTask, createTestEnvironment, startTestApp } from '../support/test-app';
-import { eventually, launchChromium, screenshot, signIn, text } from './browser-support';
+import { eventually, launchChromium, pageOpener, screenshot, text } from './browser-support';
 
-const PASSWORD = 'agent-password-1';
 const SECRET = 'telephony-reports-secret-0123456789';
 
 /** What the page shows for a number of seconds and a share (en-US), as i18n.ts formats them. */
@@ -33,7 +32,7 @@ describe('reports page in a real browser', () => {
   let app: TestApp;
   let browser: Browser;
   let sim: TelephonySimulator;
-  const contexts: BrowserContext[] = [];
+  const pages = pageOpener(() => ({ browser, url: app.url }));
   const sockets: SocketClient[] = [];
   let alice: { id: string; token: string };
   let bob: { id: string; token: string };
@@ -76,7 +75,7 @@ describe('reports page in a real browser', () => {
   });
 
   afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
+    await pages.closeAll();
   });
 
   afterAll(async () => {
@@ -88,8 +87,7 @@ describe('reports page in a real browser', () => {
 
   const openReports = async (): Promise<Page> => {
     const supervisor = await createAgent(app, { name: 'Sam Supervisor', role: 'supervisor' });
-    const { context, page } = await signIn(browser, app.url, supervisor.email, PASSWORD);
-    contexts.push(context);
+    const page = await pages.open(supervisor.email);
     await page.getByRole('link', { name: 'Reports' }).click();
     await page.getByTestId('report').waitFor();
     return page;

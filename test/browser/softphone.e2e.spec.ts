@@ -1,11 +1,10 @@
 import type { Namespace } from 'socket.io';
-import { Browser, BrowserContext, Page } from 'playwright-core';
+import { Browser } from 'playwright-core';
 import { SocketEmitter } from '../../src/gateway/socket-emitter';
 import { TestApp, TestEnvironment, createAgent, createQueue, createTask, createTestEnvironment, startTestApp } from '../support/test-app';
-import { eventually, launchChromium, signIn, text } from './browser-support';
+import { eventually, goAvailable, launchChromium, pageOpener, presence, text } from './browser-support';
 import { wallboardMatchesApi } from './wallboard-check';
 
-const PASSWORD = 'agent-password-1';
 const HOSTILE_HTML = '<script>window.__pwned=1</script><p>Hello</p><img src="x" onerror="window.__pwned=2"><a href="javascript:window.__pwned=3">link</a>';
 
 /**
@@ -17,21 +16,9 @@ describe('web client in a real browser', () => {
   let env: TestEnvironment;
   let app: TestApp;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
 
-  const open = async (email: string): Promise<Page> => {
-    const { context, page } = await signIn(browser, app.url, email, PASSWORD);
-    contexts.push(context);
-    return page;
-  };
-
-  const presence = (page: Page, state: string, reason?: string) =>
-    page.locator(`[data-testid=presence-state][data-state=${state}]${reason ? `[data-reason="${reason}"]` : ''}`).waitFor();
-
-  const goAvailable = async (page: Page) => {
-    await page.getByRole('button', { name: 'Available' }).click();
-    await presence(page, 'available');
-  };
+  const pages = pageOpener(() => ({ browser, url: app.url }));
+  const open = (email: string) => pages.open(email);
 
   beforeAll(async () => {
     env = await createTestEnvironment('memory');
@@ -39,7 +26,7 @@ describe('web client in a real browser', () => {
   });
 
   afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
+    await pages.closeAll();
   });
 
   afterAll(async () => {
@@ -213,18 +200,15 @@ describe('web client in a real browser', () => {
     await page.locator(`tr[data-queue-id="${overflow.id}"] [data-field=waiting]:text-is("1")`).waitFor();
     await eventually(matchesApi);
 
-    // Blending panel: bound to /api/blending when the server has it, a note when it does not.
+    // Blending panel: bound to /api/blending, a change applied at once.
     const blending = await app.api.get('/api/blending');
-    if (blending.status === 404) {
-      await page.getByTestId('blending-unavailable').waitFor();
-    } else {
-      const input = page.getByLabel('Voice reserve (agents kept free)');
-      await input.fill(String(Number(blending.body.voiceReserveAgents ?? 0) + 1));
-      await input.press('Enter');
-      await input.blur();
-      await page.getByTestId('blending-panel').getByText('Applied.').waitFor();
-      expect((await app.api.get('/api/blending')).body.voiceReserveAgents).toBe(Number(blending.body.voiceReserveAgents ?? 0) + 1);
-    }
+    expect(blending.status).toBe(200);
+    const input = page.getByLabel('Voice reserve (agents kept free)');
+    await input.fill(String(Number(blending.body.voiceReserveAgents) + 1));
+    await input.press('Enter');
+    await input.blur();
+    await page.getByTestId('blending-panel').getByText('Applied.').waitFor();
+    expect((await app.api.get('/api/blending')).body.voiceReserveAgents).toBe(Number(blending.body.voiceReserveAgents) + 1);
 
     // Reports: the page loads the summary of the last seven days (this scenario's tasks are in it) and draws its charts.
     await page.getByRole('link', { name: 'Reports' }).click();

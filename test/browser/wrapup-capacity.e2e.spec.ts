@@ -1,10 +1,8 @@
-import { Browser, BrowserContext, Page } from 'playwright-core';
+import { Browser } from 'playwright-core';
 import { SocketClient } from '../support/agent-client';
 import { ApiClient } from '../support/api-client';
 import { TestApp, TestEnvironment, createAgent, createQueue, createTask, createTestEnvironment, startTestApp } from '../support/test-app';
-import { eventually, launchChromium, signIn, text } from './browser-support';
-
-const PASSWORD = 'agent-password-1';
+import { acceptOffer, eventually, goAvailable, launchChromium, pageOpener, presence, text } from './browser-support';
 
 /**
  * Wrap-up notes kept with the task and shown in the customer journey, a
@@ -17,32 +15,11 @@ describe('wrap-up notes, capacities and ring-out in a real browser', () => {
   let env: TestEnvironment;
   let app: TestApp;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
   const sockets: SocketClient[] = [];
 
-  const open = async (email: string): Promise<Page> => {
-    const { context, page } = await signIn(browser, app.url, email, PASSWORD);
-    contexts.push(context);
-    return page;
-  };
-
-  const presence = (page: Page, state: string, reason?: string) =>
-    page.locator(`[data-testid=presence-state][data-state=${state}]${reason ? `[data-reason="${reason}"]` : ''}`).waitFor();
-
-  const goAvailable = async (page: Page) => {
-    await page.getByRole('button', { name: 'Available' }).click();
-    await presence(page, 'available');
-  };
-
-  /** Accepts the offer of `taskId` (or the first one ringing) and answers the task's id and its tab panel. */
-  const accept = async (page: Page, taskId?: string) => {
-    const offer = page.locator(taskId ? `[data-testid=offer][data-task-id="${taskId}"]` : '[data-testid=offer]').first();
-    await offer.waitFor();
-    const id = (await offer.getAttribute('data-task-id'))!;
-    await offer.getByRole('button', { name: 'Accept' }).click();
-    await offer.waitFor({ state: 'detached' });
-    return { id, panel: page.locator(`[role=tabpanel][data-task-id="${id}"]`) };
-  };
+  const pages = pageOpener(() => ({ browser, url: app.url }));
+  const open = (email: string) => pages.open(email);
+  const accept = acceptOffer;
 
   /** A web chat from a known customer (by email), handed over to a person. */
   const chatFrom = async (queue: string, email: string) => {
@@ -61,7 +38,7 @@ describe('wrap-up notes, capacities and ring-out in a real browser', () => {
 
   afterEach(async () => {
     sockets.splice(0).forEach((socket) => socket.close());
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
+    await pages.closeAll();
   });
 
   afterAll(async () => {

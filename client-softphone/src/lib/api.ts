@@ -42,7 +42,16 @@ export async function download(path: string, filename: string): Promise<void> {
     const problem = (await response.json().catch(() => null)) as { code?: string; message?: string } | null;
     throw new ApiError(response.status, problem?.code ?? null, problem?.message ?? response.statusText);
   }
-  const url = URL.createObjectURL(await response.blob());
+  saveBlob(await response.blob(), filename);
+}
+
+/**
+ * Saves a blob as a file through a temporary `<a download>` on a blob URL.
+ * The URL is revoked a minute later, not at once: revoking right after
+ * click() can cancel the download before the browser has read the blob.
+ */
+export function saveBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = filename;
@@ -51,6 +60,5 @@ export async function download(path: string, filename: string): Promise<void> {
   document.body.append(link);
   link.click();
   link.remove();
-  // The browser has taken the blob once the click is handled; keep it a while for slow disks.
   window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }

@@ -1,3 +1,4 @@
+import { saveBlob } from '../../lib/api';
 import type { HourByChannelRow } from '../../../../src/reports/report-summary';
 
 const HOUR = 3_600_000;
@@ -23,20 +24,7 @@ export function hourSeries(rows: HourByChannelRow[]): HourByChannelRow[] {
   });
 }
 
-/**
- * Saves text as a file through a temporary `<a download>` on a blob URL. The
- * URL is revoked a minute later, not at once: revoking right after click()
- * can cancel the download before the browser has read the blob.
- */
+/** Saves text as a file (the CSV export). */
 export function saveText(text: string, type: string, filename: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  link.rel = 'noopener';
-  link.style.display = 'none';
-  document.body.append(link);
-  link.click();
-  link.remove();
-  window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  saveBlob(new Blob([text], { type }), filename);
 }
