@@ -386,6 +386,41 @@ describe('email channel end to end', () => {
     void queue;
   }, 45_000);
 
+  it('holds for approval a non-flagged agent’s reply to a complaint when the mailbox reviews complaints, and sends the reply to any other mail', async () => {
+    const { user, address, agents } = await setup({ mailbox: { reviewComplaints: true } });
+    const agent = agents[0];
+    const agentApi = new ApiClient(app.url).as(agent.token);
+    /** The customer's mail offered to the agent, accepted and acknowledged: its task. */
+    const accepted = async (from: string, subject: string, text: string) => {
+      const offered = agent.socket.next('offer', (o) => o.task.attributes.from === from, 5000);
+      await dovecot.append(user, mail({ from, to: address, subject, text }).raw);
+      const offer = await offered;
+      expect((await agent.socket.emit('offer:accept', { offerId: offer.offerId })).ok).toBe(true);
+      await smtp.waitFor((m) => m.envelope.to.includes(from), 5000); // the acknowledgement
+      return offer.task;
+    };
+    const complainer = customerAddress();
+    const complaint = await accepted(complainer, 'Charged twice', 'I was charged twice this month, please refund the second payment.');
+    expect(complaint.attributes.intent).toBe('complaint');
+    const asker = customerAddress();
+    const question = await accepted(asker, 'Opening hours', 'Hello, could you tell me your opening hours on Saturday? Thanks.');
+    expect(question.attributes.intent).not.toBe('complaint');
+
+    const held = await agentApi.post(`/api/conversations/${complaint.conversationId}/reply`, { text: 'We refund the second payment today.', taskId: complaint.id });
+    expect(held.status).toBe(201);
+    expect(held.body).toMatchObject({ status: 'pending_approval', reviewReason: 'answer to a complaint' });
+    expect((await app.api.get('/api/replies?status=pending_approval')).body.map((r: { id: string }) => r.id)).toContain(held.body.id);
+
+    const sent = await agentApi.post(`/api/conversations/${question.conversationId}/reply`, { text: 'We are open from 9 to 12 on Saturday.', taskId: question.id });
+    expect(sent.status).toBe(201);
+    expect(sent.body.reviewReason).toBeNull();
+    await smtp.waitFor((m) => m.envelope.to.includes(asker) && m.parsed.text?.includes('open from 9 to 12') === true, 5000);
+    await eventually(async () => (await app.api.get(`/api/replies/${sent.body.id}`)).body.status === 'sent', 5000, 'answer sent');
+    // The complaint's answer waits for a supervisor: the customer has only the acknowledgement.
+    expect((await app.api.get(`/api/replies/${held.body.id}`)).body.status).toBe('pending_approval');
+    expect(smtp.messages().filter((m) => m.envelope.to.includes(complainer))).toHaveLength(1);
+  }, 30_000);
+
   it('retries a reply on a temporary SMTP failure and sends it exactly once', async () => {
     const { user, address, agents } = await setup();
     const from = customerAddress();
