@@ -104,6 +104,26 @@ describe('customer journey across channels', () => {
     expect(journey.contacts[1]).toMatchObject({ outcome: { status: 'completed' }, tasks: [{ channel: 'voice', agentId: voiceAgent.id }] });
     expect(journey.contacts[2]).toMatchObject({ conversationId: session.body.conversationId, tasks: [{ channel: 'chat', agentId: chatAgent.id }] });
 
+    // The conversation itself says who handled each task and when: the agent's name and the task's events.
+    const call = (await app.api.get(`/api/conversations/${journey.contacts[1].conversationId}`)).body;
+    expect(call.tasks).toHaveLength(1);
+    expect(call.tasks[0]).toMatchObject({ agentId: voiceAgent.id, agentName: 'Voice Agent', status: 'completed' });
+    const callEvents: Array<{ type: string; at: string; agentId: string | null; agentName: string | null }> = call.tasks[0].events;
+    expect(callEvents.map((e) => e.type)).toEqual(['created', 'offered', 'assigned', 'connected', 'completed']);
+    expect(callEvents.slice(1).map((e) => [e.agentId, e.agentName])).toEqual(Array(4).fill([voiceAgent.id, 'Voice Agent']));
+    const at = callEvents.map((e) => Date.parse(e.at));
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    const mailView = (await app.api.get(`/api/conversations/${journey.contacts[0].conversationId}`)).body;
+    expect(mailView.tasks).toEqual([
+      expect.objectContaining({ agentId: mailAgent.id, agentName: 'Mail Agent', status: 'assigned', events: [
+        expect.objectContaining({ type: 'created', agentId: null, agentName: null }),
+        expect.objectContaining({ type: 'offered', agentName: 'Mail Agent' }),
+        expect.objectContaining({ type: 'assigned', agentName: 'Mail Agent' }),
+      ] }),
+    ]);
+    // The journey reads the same history.
+    expect(journey.contacts[1].tasks[0].events).toEqual(callEvents.map((e) => expect.objectContaining({ type: e.type, agentName: e.agentName })));
+
     // Paged: the newest first (a very active customer keeps her latest contacts), older ones one cursor away.
     const latest = (await app.api.get(`/api/customers/${customer.id}/journey?limit=2`)).body;
     expect(latest.contacts.map((c: { channel: string }) => c.channel)).toEqual(['voice', 'chat']);

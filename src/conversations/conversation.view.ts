@@ -1,5 +1,5 @@
 import { CustomerView } from '../customers/customer.dto';
-import { TaskView } from '../gateway/socket-events';
+import { HandledTaskView } from '../tasks/task.view';
 import { Channel } from '../tasks/channel';
 import { MessageEntity } from './message.entity';
 
@@ -37,7 +37,8 @@ export interface ConversationView {
   createdAt: string;
   customer: CustomerView | null;
   messages: MessageView[];
-  tasks: TaskView[];
+  /** Each task with the name of its agent and its event history (who handled what and when). */
+  tasks: HandledTaskView[];
 }
 
 export function toMessageView(message: MessageEntity): MessageView {

@@ -5,6 +5,7 @@ import { CustomerEntity } from '../customers/customer.entity';
 import { toCustomerView } from '../customers/customers.service';
 import { DirectoryService } from '../routing/directory.service';
 import { Channel } from '../tasks/channel';
+import { TaskHistoryService } from '../tasks/task-history.service';
 import { TaskEntity } from '../tasks/task.entity';
 import { toTaskView } from '../tasks/task.view';
 import { ConversationEntity } from './conversation.entity';
@@ -40,6 +41,7 @@ export class ConversationsService {
     @InjectRepository(CustomerEntity) private readonly customers: Repository<CustomerEntity>,
     @InjectRepository(TaskEntity) private readonly tasks: Repository<TaskEntity>,
     private readonly directory: DirectoryService,
+    private readonly history: TaskHistoryService,
   ) {}
 
   /** Opens a conversation with a fresh reference token. */
@@ -109,7 +111,7 @@ export class ConversationsService {
     }
   }
 
-  /** `GET /api/conversations/:id`: the conversation with its customer, every message and every task. */
+  /** `GET /api/conversations/:id`: the conversation with its customer, every message and every task with who handled it and when. */
   async view(id: string): Promise<ConversationView> {
     const conversation = await this.entity(id);
     const [customer, messages, tasks] = await Promise.all([
@@ -117,7 +119,7 @@ export class ConversationsService {
       this.transcript(id),
       this.tasks.find({ where: { conversationId: id }, order: { createdAt: 'ASC' } }),
     ]);
-    await this.attachAttachments(messages);
+    const [handling] = await Promise.all([this.history.handling(tasks), this.attachAttachments(messages)]);
     return {
       id: conversation.id,
       ref: conversation.ref,
@@ -128,7 +130,11 @@ export class ConversationsService {
       createdAt: conversation.createdAt.toISOString(),
       customer: customer ? toCustomerView(customer) : null,
       messages,
-      tasks: tasks.map((task) => toTaskView(task, this.directory.queue(task.queueId)?.name ?? null)),
+      tasks: tasks.map((task) => ({
+        ...toTaskView(task, this.directory.queue(task.queueId)?.name ?? null),
+        agentName: handling.agentName(task.agentId),
+        events: handling.events(task.id),
+      })),
     };
   }
 }

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { AgentEntity } from '../agents/agent.entity';
 import { ConversationEntity } from '../conversations/conversation.entity';
 import { MessageEntity } from '../conversations/message.entity';
 import { DirectoryService } from '../routing/directory.service';
-import { TaskEventEntity } from '../tasks/task-event.entity';
+import { TaskHistoryService } from '../tasks/task-history.service';
 import { TaskEntity } from '../tasks/task.entity';
+import { TaskEventView } from '../tasks/task.view';
 import { CustomerView, JOURNEY_PAGE_MAX, JourneyQueryDto } from './customer.dto';
 import { CustomersService, toCustomerView } from './customers.service';
 
@@ -23,7 +23,7 @@ export interface JourneyTask {
   disposition: string | null;
   /** The agent's wrap-up notes. */
   notes: string | null;
-  events: Array<{ type: string; at: string; agentId: string | null; data: Record<string, unknown> }>;
+  events: TaskEventView[];
 }
 
 export interface JourneyContact {
@@ -62,8 +62,7 @@ export class CustomerJourneyService {
     @InjectRepository(ConversationEntity) private readonly conversations: Repository<ConversationEntity>,
     @InjectRepository(MessageEntity) private readonly messages: Repository<MessageEntity>,
     @InjectRepository(TaskEntity) private readonly tasks: Repository<TaskEntity>,
-    @InjectRepository(TaskEventEntity) private readonly events: Repository<TaskEventEntity>,
-    @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
+    private readonly history: TaskHistoryService,
     private readonly directory: DirectoryService,
   ) {}
 
@@ -94,11 +93,7 @@ export class CustomerJourneyService {
       ids.length ? this.tasks.find({ where: { conversationId: In(ids) }, order: { createdAt: 'ASC' } }) : Promise.resolve([]),
       this.messageCounts(ids),
     ]);
-    const taskIds = tasks.map((task) => task.id);
-    const events = taskIds.length ? await this.events.find({ where: { taskId: In(taskIds) }, order: { at: 'ASC', id: 'ASC' } }) : [];
-    const agentIds = [...new Set(tasks.map((task) => task.agentId).filter((id): id is string => !!id))];
-    const agents = agentIds.length ? await this.agents.find({ where: { id: In(agentIds) }, select: { id: true, name: true } }) : [];
-    const agentName = new Map(agents.map((agent) => [agent.id, agent.name]));
+    const handling = await this.history.handling(tasks);
     const contacts = conversations.map((conversation): JourneyContact => {
       const own = tasks.filter((task) => task.conversationId === conversation.id);
       const journeyTasks = own.map((task): JourneyTask => ({
@@ -107,15 +102,13 @@ export class CustomerJourneyService {
         queue: this.directory.queue(task.queueId)?.name ?? null,
         status: task.status,
         agentId: task.agentId,
-        agentName: task.agentId ? (agentName.get(task.agentId) ?? null) : null,
+        agentName: handling.agentName(task.agentId),
         createdAt: task.createdAt.toISOString(),
         assignedAt: task.assignedAt?.toISOString() ?? null,
         completedAt: task.completedAt?.toISOString() ?? null,
         disposition: task.disposition,
         notes: task.notes,
-        events: events
-          .filter((event) => event.taskId === task.id)
-          .map((event) => ({ type: event.type, at: event.at.toISOString(), agentId: event.agentId, data: event.data })),
+        events: handling.events(task.id),
       }));
       const handled = [...new Set(own.map((task) => task.agentId).filter((id): id is string => !!id))];
       const last = own[own.length - 1];
@@ -127,7 +120,7 @@ export class CustomerJourneyService {
         status: conversation.status,
         startedAt: conversation.createdAt.toISOString(),
         messageCount: counts.get(conversation.id) ?? 0,
-        handledBy: handled.map((agentId) => ({ agentId, name: agentName.get(agentId) ?? null })),
+        handledBy: handled.map((agentId) => ({ agentId, name: handling.agentName(agentId) })),
         outcome: last ? { status: last.status, disposition: last.disposition, notes: last.notes } : null,
         tasks: journeyTasks,
       };

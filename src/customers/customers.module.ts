@@ -4,7 +4,6 @@ import { AgentEntity } from '../agents/agent.entity';
 import { ConversationEntity } from '../conversations/conversation.entity';
 import { MessageEntity } from '../conversations/message.entity';
 import { RoutingModule } from '../routing/routing.module';
-import { TaskEventEntity } from '../tasks/task-event.entity';
 import { TaskEntity } from '../tasks/task.entity';
 import { CustomerEntity } from './customer.entity';
 import { CustomerJourneyService } from './customer-journey.service';
@@ -14,7 +13,7 @@ import { CustomersService } from './customers.service';
 /** Customers and their journey across channels. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([CustomerEntity, AgentEntity, ConversationEntity, MessageEntity, TaskEntity, TaskEventEntity]),
+    TypeOrmModule.forFeature([CustomerEntity, AgentEntity, ConversationEntity, MessageEntity, TaskEntity]),
     RoutingModule,
   ],
   controllers: [CustomersController],

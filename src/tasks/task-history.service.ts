@@ -1,9 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntitySubscriberInterface, InsertEvent, Repository } from 'typeorm';
+import { DataSource, EntitySubscriberInterface, In, InsertEvent, Repository } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { TaskEntity } from './task.entity';
 import { TaskEventEntity, TaskEventType } from './task-event.entity';
+import { TaskEventView } from './task.view';
+
+/** What `handling` answers: who handled each task and its events, read once for many tasks. */
+export interface TaskHandling {
+  /** The task's events, oldest first (empty for a task not given). */
+  events(taskId: string): TaskEventView[];
+  /** The agent's name; null for no agent or one that no longer exists. */
+  agentName(agentId: string | null): string | null;
+}
 
 export interface TaskEventInput {
   type: TaskEventType;
@@ -72,6 +81,27 @@ export class TaskHistoryService {
         .then(() => subscriber.afterInsert?.(insert))
         .catch((error: unknown) => this.logger.error(`task event subscriber failed on ${event.type}: ${error instanceof Error ? error.stack : String(error)}`));
     }
+  }
+
+  /**
+   * Who handled what and when, for the tasks shown together (a conversation,
+   * a customer journey): two queries whatever the number of tasks, the events
+   * and the names of the agents named by the tasks or their events.
+   */
+  async handling(tasks: Array<Pick<TaskEntity, 'id' | 'agentId'>>): Promise<TaskHandling> {
+    const events = tasks.length ? await this.events.find({ where: { taskId: In(tasks.map((task) => task.id)) }, order: { at: 'ASC', id: 'ASC' } }) : [];
+    const agentIds = [...new Set([...tasks, ...events].map((row) => row.agentId).filter((id): id is string => !!id))];
+    const agents: Array<{ id: string; name: string }> = agentIds.length ? await this.dataSource.query(`SELECT id, name FROM agents WHERE id = ANY($1)`, [agentIds]) : [];
+    const names = new Map(agents.map((agent) => [agent.id, agent.name]));
+    const agentName = (agentId: string | null) => (agentId ? (names.get(agentId) ?? null) : null);
+    const byTask = new Map<string, TaskEventView[]>();
+    for (const event of events) {
+      const view: TaskEventView = { type: event.type, at: event.at.toISOString(), agentId: event.agentId, agentName: agentName(event.agentId), data: event.data };
+      const own = byTask.get(event.taskId);
+      if (own) own.push(view);
+      else byTask.set(event.taskId, [view]);
+    }
+    return { events: (taskId) => byTask.get(taskId) ?? [], agentName };
   }
 
   async ofTask(taskId: string): Promise<TaskEventEntity[]> {
