@@ -76,7 +76,14 @@ describe('email channel end to end', () => {
 
   beforeAll(async () => {
     [dovecot, smtp, env] = await Promise.all([startDovecot(), startSmtpSink(), createTestEnvironment('memory')]);
-    app = await startTestApp(env, { emailRetryBaseMs: 300, emailAutoMailsPerDay: 3, emailFollowUpSweepMs: 1000 });
+    app = await startTestApp(env, {
+      emailRetryBaseMs: 300,
+      emailAutoMailsPerDay: 3,
+      emailFollowUpSweepMs: 1000,
+      // Small attachment limits, so a mail of a few hundred KB shows both kinds of omission.
+      emailMaxAttachmentBytes: 64 * 1024,
+      emailMaxAttachmentsTotalBytes: 100 * 1024,
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -646,10 +653,19 @@ describe('email channel end to end', () => {
     for (const rule of rules) await app.api.patch(`/api/auto-replies/${rule.body.id}`, { enabled: false });
   }, 30_000);
 
-  it('sanitizes inbound HTML, keeps attachments within limits and shows the whole journey', async () => {
+  it('sanitizes inbound HTML, keeps attachments within limits, names the ones omitted and shows the whole journey', async () => {
     const { user, address, queue } = await setup({ agents: 0 });
     const from = customerAddress();
     const boundary = 'mixed-boundary';
+    const part = (filename: string, contentType: string, content: Buffer) => [
+      `--${boundary}`,
+      `Content-Type: ${contentType}; name="${filename}"`,
+      `Content-Disposition: attachment; filename="${filename}"`,
+      'Content-Transfer-Encoding: base64',
+      '',
+      content.toString('base64').replace(/.{76}/g, '$&\r\n'),
+    ];
+    const photo = Buffer.alloc(60_000, 0x50);
     const raw = [
       `From: "Alan Turing" <${from}>`,
       `To: <${address}>`,
@@ -668,6 +684,10 @@ describe('email channel end to end', () => {
       'Content-Transfer-Encoding: base64',
       '',
       Buffer.from('not really a png, but bytes').toString('base64'),
+      // Over the 64 KB limit of one attachment; then 27 + 60,000 bytes fit the 100 KB of a mail, a second 60,000 do not.
+      ...part('scan.pdf', 'application/pdf', Buffer.alloc(70_000, 0x53)),
+      ...part('photo-1.jpg', 'image/jpeg', photo),
+      ...part('photo-2.jpg', 'image/jpeg', photo),
       `--${boundary}--`,
       '',
     ].join('\r\n');
@@ -681,12 +701,24 @@ describe('email channel end to end', () => {
     expect(inbound.html).toContain('<b>broken</b>');
     expect(inbound.html).not.toMatch(/script|onclick|onerror|iframe|tracker\.example/);
     expect(inbound.text).toContain('The parcel arrived');
-    expect(inbound.attachments).toEqual([{ id: expect.any(String), filename: 'parcel.png', contentType: 'image/png', size: 27 }]);
-    const download = await fetch(`${app.url}/api/email/attachments/${inbound.attachments[0].id}`, { headers: { authorization: `Bearer ${app.adminToken}` } });
+    // Stored in one transaction (one created_at): their order is not the mail's, hence sorted here.
+    const stored = [...inbound.attachments].sort((a: { filename: string }, b: { filename: string }) => a.filename.localeCompare(b.filename));
+    expect(stored).toEqual([
+      { id: expect.any(String), filename: 'parcel.png', contentType: 'image/png', size: 27 },
+      { id: expect.any(String), filename: 'photo-1.jpg', contentType: 'image/jpeg', size: 60_000 },
+    ]);
+    expect(inbound.omittedAttachments).toEqual([
+      { filename: 'scan.pdf', size: 70_000, reason: 'attachment_too_large' },
+      { filename: 'photo-2.jpg', size: 60_000, reason: 'attachments_total_too_large' },
+    ]);
+    expect(Object.keys(inbound).filter((key) => !['attachments', 'omittedAttachments'].includes(key)).sort()).toEqual(
+      ['at', 'authorAgentId', 'channel', 'direction', 'from', 'html', 'id', 'inReplyTo', 'messageId', 'subject', 'text', 'to'],
+    );
+    const download = await fetch(`${app.url}/api/email/attachments/${stored[0].id}`, { headers: { authorization: `Bearer ${app.adminToken}` } });
     expect(download.headers.get('content-disposition')).toContain('attachment');
     expect(download.headers.get('content-type')).toBe('application/octet-stream');
     expect(Buffer.from(await download.arrayBuffer()).toString()).toBe('not really a png, but bytes');
-    expect((await fetch(`${app.url}/api/email/attachments/${inbound.attachments[0].id}`)).status).toBe(401);
+    expect((await fetch(`${app.url}/api/email/attachments/${stored[0].id}`)).status).toBe(401);
 
     const journey = (await app.api.get(`/api/customers/${conversation.customer.id}/journey`)).body;
     expect(journey.customer).toMatchObject({ email: from, name: 'Alan Turing' });

@@ -1,5 +1,9 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { EMAIL_LIMITS } from '../channels/email/email-limits';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+/** Larger mail is quarantined unread: no attachment limit above it means anything. */
+const MAX_MESSAGE_BYTES = EMAIL_LIMITS.maxMessageBytes;
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
@@ -79,6 +83,14 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   EMAIL_FOLLOW_UP_SWEEP_SECONDS?: number;
 
+  /** An inbound attachment larger than this is not stored (its message names it in `omittedAttachments`). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(MAX_MESSAGE_BYTES)
+  EMAIL_MAX_ATTACHMENT_BYTES?: number;
+
+  /** Attachments of one inbound mail are stored up to this total; the ones beyond are omitted. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(MAX_MESSAGE_BYTES)
+  EMAIL_MAX_ATTACHMENTS_TOTAL_BYTES?: number;
+
   /** Set to "false" on nodes that must not watch mailboxes. */
   @IsOptional() @IsIn(['true', 'false'])
   EMAIL_INGESTION?: 'true' | 'false';
@@ -108,6 +120,8 @@ export interface AppConfig {
   emailResyncMs: number;
   emailIdleWatchdogMs: number;
   emailFollowUpSweepMs: number;
+  emailMaxAttachmentBytes: number;
+  emailMaxAttachmentsTotalBytes: number;
   emailIngestion: boolean;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }
@@ -144,6 +158,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     emailResyncMs: (parsed.EMAIL_RESYNC_SECONDS ?? 300) * 1000,
     emailIdleWatchdogMs: (parsed.EMAIL_IDLE_WATCHDOG_SECONDS ?? 60) * 1000,
     emailFollowUpSweepMs: (parsed.EMAIL_FOLLOW_UP_SWEEP_SECONDS ?? 60) * 1000,
+    emailMaxAttachmentBytes: parsed.EMAIL_MAX_ATTACHMENT_BYTES ?? 10 * 1024 * 1024,
+    emailMaxAttachmentsTotalBytes: parsed.EMAIL_MAX_ATTACHMENTS_TOTAL_BYTES ?? 20 * 1024 * 1024,
     emailIngestion: parsed.EMAIL_INGESTION !== 'false',
     logLevel: parsed.LOG_LEVEL ?? 'log',
   };

@@ -18,6 +18,8 @@ export interface MessageView {
   at: string;
   /** Email attachments kept with the message (download: GET /api/email/attachments/:id). */
   attachments?: AttachmentView[];
+  /** Email attachments not stored because they exceeded the size limits (only when there were some). */
+  omittedAttachments?: OmittedAttachmentView[];
 }
 
 export interface AttachmentView {
@@ -25,6 +27,19 @@ export interface AttachmentView {
   filename: string;
   contentType: string;
   size: number;
+}
+
+/**
+ * `attachment_too_large`: over EMAIL_MAX_ATTACHMENT_BYTES;
+ * `attachments_total_too_large`: would have taken the mail's attachments over EMAIL_MAX_ATTACHMENTS_TOTAL_BYTES.
+ */
+export type OmitReason = 'attachment_too_large' | 'attachments_total_too_large';
+
+export interface OmittedAttachmentView {
+  filename: string;
+  size: number;
+  /** Null for a mail stored before the reason was recorded. */
+  reason: OmitReason | null;
 }
 
 export interface ConversationView {
@@ -42,6 +57,7 @@ export interface ConversationView {
 }
 
 export function toMessageView(message: MessageEntity): MessageView {
+  const omitted = omittedAttachments(message.meta?.attachmentsOmitted);
   return {
     id: message.id,
     direction: message.direction,
@@ -55,5 +71,16 @@ export function toMessageView(message: MessageEntity): MessageView {
     inReplyTo: message.inReplyTo,
     authorAgentId: message.authorAgentId,
     at: message.at.toISOString(),
+    ...(omitted.length ? { omittedAttachments: omitted } : {}),
   };
+}
+
+/** `meta.attachmentsOmitted` of an inbound mail; mail stored before the reason was recorded has `"name (N bytes)"` strings. */
+function omittedAttachments(stored: unknown): OmittedAttachmentView[] {
+  if (!Array.isArray(stored)) return [];
+  return stored.map((entry: unknown): OmittedAttachmentView => {
+    if (typeof entry !== 'string') return entry as OmittedAttachmentView;
+    const legacy = /^(.*) \((\d+) bytes\)$/.exec(entry);
+    return legacy ? { filename: legacy[1], size: Number(legacy[2]), reason: null } : { filename: entry, size: 0, reason: null };
+  });
 }

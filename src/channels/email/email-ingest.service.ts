@@ -5,6 +5,7 @@ import { DataSource, In, QueryFailedError, Repository } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { ConversationEntity } from '../../conversations/conversation.entity';
 import { ConversationsService } from '../../conversations/conversations.service';
+import { OmittedAttachmentView } from '../../conversations/conversation.view';
 import { MessageEntity } from '../../conversations/message.entity';
 import { CustomerEntity } from '../../customers/customer.entity';
 import { CustomersService } from '../../customers/customers.service';
@@ -54,7 +55,8 @@ export interface InboundMeta {
   noReply: boolean;
   analysis: EmailAnalysis | null;
   threadedBy: 'headers' | 'reference' | null;
-  attachmentsOmitted: string[];
+  /** Attachments over the size limits, not stored (shown as the message's `omittedAttachments`). */
+  attachmentsOmitted: OmittedAttachmentView[];
   /** Written more than a day before it was ingested (a first sync of an old inbox): queued, but not acknowledged. */
   stale?: boolean;
   /** Every follow-up (task, acknowledgement, auto-reply) is done; a re-fetch of the mail does nothing. */
@@ -193,12 +195,18 @@ export class EmailIngestService implements OnApplicationBootstrap, OnModuleDestr
     }
   }
 
-  private async saveAttachments(repo: Repository<EmailAttachmentEntity>, messageRowId: string, email: ParsedEmail): Promise<string[]> {
-    const omitted: string[] = [];
+  /** Stores the attachments within the limits, in the mail's order; answers the ones left out. */
+  private async saveAttachments(repo: Repository<EmailAttachmentEntity>, messageRowId: string, email: ParsedEmail): Promise<OmittedAttachmentView[]> {
+    const omitted: OmittedAttachmentView[] = [];
     let total = 0;
     for (const attachment of email.attachments) {
-      if (attachment.size > EMAIL_LIMITS.maxAttachmentBytes || total + attachment.size > EMAIL_LIMITS.maxAttachmentsTotalBytes) {
-        omitted.push(`${attachment.filename} (${attachment.size} bytes)`);
+      const { filename, size } = attachment;
+      if (size > this.config.emailMaxAttachmentBytes) {
+        omitted.push({ filename, size, reason: 'attachment_too_large' });
+        continue;
+      }
+      if (total + size > this.config.emailMaxAttachmentsTotalBytes) {
+        omitted.push({ filename, size, reason: 'attachments_total_too_large' });
         continue;
       }
       total += attachment.size;
