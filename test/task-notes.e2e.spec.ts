@@ -86,6 +86,17 @@ describe('wrap-up notes and live capacity (socket end to end)', () => {
     expect(journeyTask.events.find((e: { type: string }) => e.type === 'completed').data).toMatchObject({ disposition: 'follow-up', notes: 'Box replaced; call back Monday' });
   });
 
+  it('clears the notes when Complete sends them emptied (absent notes keep them)', async () => {
+    const queue = await createQueue(app, { channel: 'chat', skills: [skill()], wrapUpSeconds: 0 });
+    const agent = await agentOnline();
+    const created = await createTask(app, { channel: 'chat', queue: queue.name });
+    const task = await takeOffer(agent.socket, (o) => o.task.id === created.id);
+    expect(await agent.socket.emit('task:notes', { taskId: task.id, notes: 'Wrong customer, ignore' })).toMatchObject({ ok: true, task: { notes: 'Wrong customer, ignore' } });
+    const completed = await agent.socket.emit('task:complete', { taskId: task.id, notes: '   ' });
+    expect(completed).toMatchObject({ ok: true, task: { status: 'completed', notes: null } });
+    expect((await app.api.get(`/api/tasks/${task.id}`)).body.notes).toBeNull();
+  });
+
   it('refuses invalid notes in the ack and changes nothing; notes of another agent’s task are refused', async () => {
     const queue = await createQueue(app, { channel: 'chat', skills: [skill()], wrapUpSeconds: 60 });
     const agent = await agentOnline();

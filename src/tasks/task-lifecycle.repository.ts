@@ -95,12 +95,13 @@ const ASSIGNED = `
   ${updatedOrCurrent('$1')}`;
 
 // $5: {queueId: wrapUpSeconds} for the queues with a wrap-up (from the directory, as routing reads it).
-// $6: the agent's notes, or null to keep the ones already on the task; the event carries the task's notes when it has some.
+// $6, $7: the agent's notes (null clears them) when $7 is true; when false the notes already on the task stay.
+// The event carries the task's notes when it has some.
 const COMPLETED = `
   WITH t AS (
     UPDATE tasks
        SET status = CASE WHEN COALESCE(($5::jsonb ->> queue_id::text)::int, 0) > 0 THEN 'wrapping' ELSE 'completed' END,
-           completed_at = $3, disposition = $4, notes = COALESCE($6::text, notes), updated_at = now()
+           completed_at = $3, disposition = $4, notes = CASE WHEN $7::boolean THEN $6::text ELSE notes END, updated_at = now()
      WHERE id = $1 AND agent_id = $2 AND status = 'assigned'
      RETURNING ${COLUMNS}
   ), e AS (
@@ -205,9 +206,10 @@ export class TaskLifecycleRepository {
     disposition: string | null,
     at: Date,
     wrapUps: Record<string, number>,
-    notes: string | null = null,
+    /** The notes as completed (null clears them); undefined keeps those on the task. */
+    notes?: string | null,
   ): Promise<TaskEntity | null> {
-    const row = await this.one(COMPLETED, [taskId, agentId, at, disposition, JSON.stringify(wrapUps), notes]);
+    const row = await this.one(COMPLETED, [taskId, agentId, at, disposition, JSON.stringify(wrapUps), notes ?? null, notes !== undefined]);
     if (!row) return null;
     const task = toTask(row);
     const wrapUpSeconds = wrapUps[task.queueId] ?? 0;

@@ -71,6 +71,8 @@ export class AgentSession extends Store {
   readonly notesState = new Map<string, 'saving' | 'saved' | 'error'>();
   /** Notes saves in flight: Ready waits for them, so the last edit is stored before the wrap-up ends. */
   private readonly notesSaves = new Set<Promise<boolean>>();
+  /** The last notes save of each task: the next one waits for it. */
+  private readonly notesChains = new Map<string, Promise<boolean>>();
   /** Chat lines per task (`chat:transcript` on accept, then `chat:message`), and chats the visitor left. */
   readonly chats = new Map<string, ChatLine[]>();
   readonly chatsClosed = new Map<string, string>();
@@ -190,8 +192,9 @@ export class AgentSession extends Store {
 
   /** Completes the task with the disposition and the notes typed so far. */
   complete(taskId: string, disposition?: string): Promise<boolean> {
+    // Edited in this screen (even emptied): sent, so the stored notes are what the agent sees. Not edited: kept.
     const notes = this.notes.get(taskId)?.trim();
-    return this.request('task:complete', { taskId, ...(disposition ? { disposition } : {}), ...(notes ? { notes } : {}) }, (res) => {
+    return this.request('task:complete', { taskId, ...(disposition ? { disposition } : {}), ...(notes !== undefined ? { notes } : {}) }, (res) => {
       if (res.ok) this.upsertTask(res.task, false);
     });
   }
@@ -202,11 +205,19 @@ export class AgentSession extends Store {
     if (!save) return Promise.resolve(true);
     this.notesState.set(taskId, 'saving');
     this.changed();
-    const saving = this.request('task:notes', { taskId, notes }, (res) => {
-      // Only the latest edit's answer says whether what is on screen is stored.
-      if (this.notes.get(taskId) !== notes) return;
-      this.notesState.set(taskId, res.ok ? 'saved' : 'error');
-      if (res.ok) this.upsertTask(res.task, false);
+    // One save at a time per task, in edit order: two in flight could be stored in either order.
+    const previous = this.notesChains.get(taskId) ?? Promise.resolve(true);
+    const saving = previous.then(() =>
+      this.request('task:notes', { taskId, notes }, (res) => {
+        // Only the latest edit's answer says whether what is on screen is stored.
+        if (this.notes.get(taskId) !== notes) return;
+        this.notesState.set(taskId, res.ok ? 'saved' : 'error');
+        if (res.ok) this.upsertTask(res.task, false);
+      }),
+    );
+    this.notesChains.set(taskId, saving);
+    void saving.finally(() => {
+      if (this.notesChains.get(taskId) === saving) this.notesChains.delete(taskId);
     });
     this.notesSaves.add(saving);
     void saving.finally(() => this.notesSaves.delete(saving));
@@ -236,7 +247,7 @@ export class AgentSession extends Store {
   /** Hangs up: the task completes with the disposition (wrap-up as its queue says). */
   endCall(taskId: string, disposition?: string): Promise<boolean> {
     const notes = this.notes.get(taskId)?.trim();
-    return this.callControl(taskId, 'end', { ...(disposition ? { disposition } : {}), ...(notes ? { notes } : {}) });
+    return this.callControl(taskId, 'end', { ...(disposition ? { disposition } : {}), ...(notes !== undefined ? { notes } : {}) });
   }
 
   select(taskId: string): void {
@@ -392,7 +403,11 @@ export class AgentSession extends Store {
     const stale = [...this.tasks.values()].filter((task) => !held.has(task.id) && !ENDED.has(task.status));
     for (const task of stale) {
       try {
-        this.upsertTask(await api<TaskView>('GET', `/api/tasks/${task.id}`), false);
+        const now = await api<TaskView>('GET', `/api/tasks/${task.id}`);
+        // Ended: shown as any ending is. Still open but not held by this agent (back in the queue, with
+        // someone else): it is no longer this agent's work, so its tab goes.
+        if (ENDED.has(now.status)) this.upsertTask(now, false);
+        else this.closeTask(task.id);
       } catch (error) {
         // Gone: close the tab. Anything else (the network again): keep it as it is; the next replay retries.
         if (error instanceof ApiError && error.status === 404) this.closeTask(task.id);
