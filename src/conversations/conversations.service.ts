@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { CustomerEntity } from '../customers/customer.entity';
 import { toCustomerView } from '../customers/customers.service';
 import { DirectoryService } from '../routing/directory.service';
@@ -14,7 +14,6 @@ import { ConversationView, MessageView, toMessageView } from './conversation.vie
 import { MessageEntity, MessageDirection } from './message.entity';
 import { generateRef } from './ref-token';
 
-const UNIQUE_VIOLATION = '23505';
 const REF_ATTEMPTS = 5;
 
 export interface NewMessage {
@@ -44,17 +43,21 @@ export class ConversationsService {
     private readonly history: TaskHistoryService,
   ) {}
 
-  /** Opens a conversation with a fresh reference token. */
-  async open(input: { customerId: string | null; channel: Channel; subject?: string | null }): Promise<ConversationEntity> {
+  /**
+   * Opens a conversation with a fresh reference token; with `manager`, inside
+   * the caller's transaction (email ingestion writes it with its first
+   * message, so a crash never leaves an empty conversation). A reference
+   * collision inserts nothing (ON CONFLICT DO NOTHING) rather than failing,
+   * which would abort that transaction, and another reference is drawn.
+   */
+  async open(input: { customerId: string | null; channel: Channel; subject?: string | null }, manager: EntityManager = this.conversations.manager): Promise<ConversationEntity> {
     for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.conversations.save(
-          this.conversations.create({ ref: generateRef(), customerId: input.customerId, channel: input.channel, subject: input.subject ?? null }),
-        );
-      } catch (error) {
-        if (attempt >= REF_ATTEMPTS || !isUniqueViolation(error)) throw error;
-        this.logger.warn(`reference collision, drawing another (attempt ${attempt})`);
-      }
+      const conversation = manager.create(ConversationEntity, { ref: generateRef(), customerId: input.customerId, channel: input.channel, subject: input.subject ?? null });
+      // The entity receives the generated columns (id, status, timestamps) from RETURNING.
+      const inserted = await manager.createQueryBuilder().insert().into(ConversationEntity).values(conversation).orIgnore().execute();
+      if ((inserted.raw as unknown[]).length > 0) return conversation;
+      if (attempt >= REF_ATTEMPTS) throw new ConversationException(ConversationExceptionCode.REF_EXHAUSTED, `no free conversation reference after ${REF_ATTEMPTS} draws`);
+      this.logger.warn(`reference collision, drawing another (attempt ${attempt})`);
     }
   }
 
@@ -137,8 +140,4 @@ export class ConversationsService {
       })),
     };
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION;
 }

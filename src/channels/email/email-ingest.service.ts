@@ -73,8 +73,8 @@ export interface InboundMeta {
  * conversation), an acknowledgement and perhaps an auto-reply.
  *
  * Commit first, follow up after: the message row (the dedupe key is the
- * Message-ID, unique for inbound email) and a new conversation are written in
- * one transaction; the follow-ups are idempotent (task externalId
+ * Message-ID, unique for inbound email), its attachments and a new
+ * conversation are written in one transaction; the follow-ups are idempotent (task externalId
  * `email:<message>`, outbox keys `ack:`/`auto:`) and marked done in
  * `meta.processed`, so a mail fetched again after a crash finishes what was
  * left and a mail fetched twice, or reaching two mailboxes, does nothing more.
@@ -157,42 +157,35 @@ export class EmailIngestService implements OnApplicationBootstrap, OnModuleDestr
     customer: CustomerEntity | null,
     threaded: ConversationEntity | null,
   ): Promise<{ message: MessageEntity; conversation: ConversationEntity; isNew: boolean }> {
-    const conversation = threaded ?? (await this.conversations.open({ customerId: customer?.id ?? null, channel: 'email', subject: email.subject || null }));
-    const isNew = !threaded;
-    try {
-      const message = await this.dataSource.transaction(async (manager) => {
-        if (threaded && threaded.status === 'closed' && !meta.automatic) {
-          await manager.update(ConversationEntity, { id: threaded.id }, { status: 'open' });
-        }
-        const saved = await manager.save(
-          manager.create(MessageEntity, {
-            conversationId: conversation.id,
-            channel: 'email',
-            direction: 'in',
-            from: email.fromAddress,
-            to: email.to.join(', ') || mailbox.address,
-            subject: email.subject,
-            text: email.text,
-            html: email.html,
-            messageId,
-            inReplyTo: email.inReplyTo,
-            references: email.references,
-            mailboxId: mailbox.id,
-            authorAgentId: null,
-            meta,
-            at: new Date(),
-          }),
-        );
-        meta.attachmentsOmitted = await this.saveAttachments(manager.getRepository(EmailAttachmentEntity), saved.id, email);
-        if (meta.attachmentsOmitted.length) await manager.query(`UPDATE messages SET meta = $2 WHERE id = $1`, [saved.id, JSON.stringify(meta)]);
-        return saved;
-      });
-      return { message, conversation, isNew };
-    } catch (error) {
-      // The conversation opened for a mail that turned out to be a duplicate holds nothing: remove it.
-      if (isNew) await this.dataSource.query(`DELETE FROM conversations c WHERE c.id = $1 AND NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = c.id)`, [conversation.id]);
-      throw error;
-    }
+    // The conversation of a new thread is written with its first message: a crash or a duplicate leaves neither.
+    return this.dataSource.transaction(async (manager) => {
+      if (threaded && threaded.status === 'closed' && !meta.automatic) {
+        await manager.update(ConversationEntity, { id: threaded.id }, { status: 'open' });
+      }
+      const conversation = threaded ?? (await this.conversations.open({ customerId: customer?.id ?? null, channel: 'email', subject: email.subject || null }, manager));
+      const message = await manager.save(
+        manager.create(MessageEntity, {
+          conversationId: conversation.id,
+          channel: 'email',
+          direction: 'in',
+          from: email.fromAddress,
+          to: email.to.join(', ') || mailbox.address,
+          subject: email.subject,
+          text: email.text,
+          html: email.html,
+          messageId,
+          inReplyTo: email.inReplyTo,
+          references: email.references,
+          mailboxId: mailbox.id,
+          authorAgentId: null,
+          meta,
+          at: new Date(),
+        }),
+      );
+      meta.attachmentsOmitted = await this.saveAttachments(manager.getRepository(EmailAttachmentEntity), message.id, email);
+      if (meta.attachmentsOmitted.length) await manager.query(`UPDATE messages SET meta = $2 WHERE id = $1`, [message.id, JSON.stringify(meta)]);
+      return { message, conversation, isNew: !threaded };
+    });
   }
 
   /** Stores the attachments within the limits, in the mail's order; answers the ones left out. */
