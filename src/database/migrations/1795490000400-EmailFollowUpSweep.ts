@@ -5,6 +5,11 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * looks for inbound mails whose follow-ups are not done yet, every minute on
  * every node: a partial index holds only those (a handful at most), so the
  * sweep never scans the messages table. Declared on MessageEntity too.
+ *
+ * Not CONCURRENTLY: migrations run under an advisory lock that the other
+ * starting nodes wait for inside a statement, and CREATE INDEX CONCURRENTLY
+ * waits for every open transaction, theirs included: a deadlock (seen in
+ * test/database.spec.ts). The build reads `messages` once, at deploy.
  */
 export class EmailFollowUpSweep1795490000400 implements MigrationInterface {
   name = 'EmailFollowUpSweep1795490000400';
