@@ -196,8 +196,10 @@ describe('email channel end to end', () => {
     await dovecot.append(user, byRef.raw);
     await dovecot.append(user, spoof.raw);
     await eventually(async () => (await app.api.get(`/api/conversations/${offer.task.conversationId}`)).body.messages.filter((m: { direction: string }) => m.direction === 'in').length === 3, 5000, 'ref threading');
-    const strangerCustomer = (await app.api.get(`/api/customers?email=${stranger}`)).body[0];
+    // The spoofed mail may be ingested after the threaded one: wait for its customer, then its own conversation.
     const strangerJourney = await eventually(async () => {
+      const strangerCustomer = (await app.api.get(`/api/customers?email=${stranger}`)).body[0];
+      if (!strangerCustomer) return null;
       const journey = (await app.api.get(`/api/customers/${strangerCustomer.id}/journey`)).body;
       return journey.contacts.length === 1 ? journey : null;
     }, 5000, 'stranger conversation');

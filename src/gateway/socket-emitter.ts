@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import type { Namespace } from 'socket.io';
 import { AgentServerEvents, SupervisorServerEvents, TaskView } from './socket-events';
 
@@ -17,11 +17,17 @@ export type AgentResumeListener = (agentId: string, openTasks: TaskView[]) => Pr
  * reaches the agent whichever node holds its socket.
  */
 @Injectable()
-export class SocketEmitter {
+export class SocketEmitter implements BeforeApplicationShutdown {
   private readonly logger = new Logger(SocketEmitter.name);
   private agents?: Namespace;
   private supervisors?: Namespace;
   private readonly resumeListeners: AgentResumeListener[] = [];
+  /** Shutting down: the adapter's Redis link is about to close, and a publish on a closed client is a rejection nobody awaits. */
+  private closing = false;
+
+  beforeApplicationShutdown(): void {
+    this.closing = true;
+  }
 
   bindAgentNamespace(namespace: Namespace): void {
     this.agents = namespace;
@@ -32,6 +38,7 @@ export class SocketEmitter {
   }
 
   toAgent<E extends keyof AgentServerEvents>(agentId: string, event: E, ...args: Parameters<AgentServerEvents[E]>): void {
+    if (this.closing) return;
     if (!this.agents) return this.logger.warn(`no /agent namespace yet, dropped ${event}`);
     try {
       this.agents.to(agentRoom(agentId)).emit(event, ...args);
@@ -43,6 +50,7 @@ export class SocketEmitter {
   }
 
   toSupervisors<E extends keyof SupervisorServerEvents>(event: E, ...args: Parameters<SupervisorServerEvents[E]>): void {
+    if (this.closing) return;
     try {
       this.supervisors?.emit(event, ...args);
     } catch (error) {
