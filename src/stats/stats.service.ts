@@ -72,11 +72,8 @@ export class StatsService implements OnModuleInit, OnModuleDestroy {
 
   async push(): Promise<void> {
     try {
-      const stats = await this.realtime();
-      // The app may have begun shutting down while the figures were read: its Redis adapter may be closed by
-      // now, and a publish on a closed client is a rejection nobody awaits.
-      if (this.stopped) return;
-      this.emitter.toSupervisors('stats', stats);
+      // A push that finishes after shutdown began is dropped by the emitter itself (SocketEmitter.closing).
+      this.emitter.toSupervisors('stats', await this.realtime());
     } catch (error) {
       this.logger.warn(`stats not pushed: ${String(error)}`);
     }

@@ -216,7 +216,7 @@ export class TasksService {
   async complete(agentId: string, taskId: string, disposition: string | null, notes?: string): Promise<TaskView> {
     // One statement: completed only if assigned to this agent; the reason is looked up only when it was not.
     const task = await this.lifecycle.completed(taskId, agentId, disposition, new Date(), this.wrapUps(), cleanNotes(notes));
-    if (!task) throw await this.whyNotCompleted(agentId, taskId, ['assigned']);
+    if (!task) throw await this.whyNotApplied(agentId, taskId, ['assigned']);
     const wrapUpSeconds = this.directory.queue(task.queueId)?.wrapUpSeconds ?? 0;
     // Quiet: the wrap-up below pushes the agent's presence (with the load given back) once.
     await this.offers.revokeForTask(taskId, 'completed', { quiet: true });
@@ -234,14 +234,14 @@ export class TasksService {
    */
   async setNotes(agentId: string, taskId: string, notes: string): Promise<TaskView> {
     const task = await this.lifecycle.notesChanged(taskId, agentId, cleanNotes(notes) ?? null);
-    if (!task) throw await this.whyNotCompleted(agentId, taskId, ['assigned', 'wrapping']);
+    if (!task) throw await this.whyNotApplied(agentId, taskId, ['assigned', 'wrapping']);
     const view = this.view(task);
     this.emitter.toAgent(agentId, 'task:updated', { task: view });
     return view;
   }
 
   /** The error a completion (or a notes change) that did not apply deserves, from the task as it is now. */
-  private async whyNotCompleted(agentId: string, taskId: string, allowed: TaskStatus[]): Promise<TaskException> {
+  private async whyNotApplied(agentId: string, taskId: string, allowed: TaskStatus[]): Promise<TaskException> {
     const task = await this.tasks.findOneBy({ id: taskId });
     if (!task) return new TaskException(TaskExceptionCode.TASK_NOT_FOUND, `task ${taskId} not found`);
     if (task.agentId !== agentId) return new TaskException(TaskExceptionCode.NOT_YOURS, 'This task is not assigned to you');
