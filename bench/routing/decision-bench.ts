@@ -36,18 +36,21 @@ import { percentile } from '../support/stats';
  * lane (a later score). The rate counts whole cycles (decide + revoke +
  * re-enqueue = 3 scripts), so it understates the decision rate alone.
  *
- * Rates are the best of a few short windows: on a shared machine other
- * processes only ever slow a window down, so the best one is the least
- * disturbed estimate (every window's rate is printed in the log).
+ * One bench per backlog, each with its own lanes and agents on the same
+ * store, all filled before anything is timed; the caller interleaves their
+ * windows (bench A, B, C, then A, B, C again…), so a slow patch of the
+ * machine falls on every backlog rather than on whichever ran then. Rates
+ * are the best of those short windows: other processes only ever slow a
+ * window down, so the best one is the least disturbed estimate (every
+ * window's rate is printed in the log).
  */
 
 export interface DecisionBenchOptions {
   lanes: number;
   agents: number;
   loops: number;
-  /** Timed duration of the cycle run, split in `windows` equal windows; the best window is the figure. */
-  durationMs: number;
-  windows: number;
+  /** Names this bench's queues and skills apart from the other benches sharing the store (one per backlog). */
+  tag: string;
 }
 
 export interface DecisionResult {
@@ -99,6 +102,12 @@ export class DecisionBench {
   private readonly laneIndex = new Map<string, number>();
   private readonly scoreBase = Date.now();
   private perLane = 0;
+  private readonly claims: number[] = [];
+  private readonly cycleRates: number[] = [];
+  private readonly burstResults: BurstResult[] = [];
+  private sequentialRate = 0;
+  /** CPU over the cycle windows: Redis, this process, the machine's busy share (weighted by time). */
+  private readonly cpu = { elapsedMs: 0, redisSeconds: 0, clientSeconds: 0, machineBusyMs: 0 };
 
   constructor(
     private readonly store: RedisStateStore,
@@ -107,9 +116,9 @@ export class DecisionBench {
   ) {
     this.queues = Array.from({ length: options.lanes }, (_, i) => ({
       id: randomUUID(),
-      name: `bench-q${i}`,
+      name: `bench-${options.tag}-q${i}`,
       channel: CHANNEL_OF_LANE[i % CHANNEL_OF_LANE.length],
-      skills: [`skill${i}`],
+      skills: [`${options.tag}-skill${i}`],
       priority: 0,
       slaSeconds: 60,
       wrapUpSeconds: 0,
@@ -120,8 +129,8 @@ export class DecisionBench {
     this.agents = Array.from({ length: options.agents }, (_, i) =>
       Object.assign(new AgentEntity(), {
         id: randomUUID(),
-        name: `bench agent ${i}`,
-        email: `bench-${i}@bench.local`,
+        name: `bench ${options.tag} agent ${i}`,
+        email: `bench-${options.tag}-${i}@bench.local`,
         role: 'agent',
         skills,
         capacity: { voice: 0, chat: 1, email: 1 },
@@ -174,58 +183,75 @@ export class DecisionBench {
     return (performance.now() - start) / 1000;
   }
 
-  async measure(fillSeconds: number): Promise<DecisionResult> {
-    const { loops, durationMs, windows } = this.options;
-    // Warm-up (JIT, connection, Redis caches), not counted.
-    await this.runLoops(loops, performance.now() + 500, () => undefined);
+  /** Warm-up (JIT, connection, Redis caches), not counted. */
+  async warmUp(): Promise<void> {
+    await this.runLoops(this.options.loops, performance.now() + 500, () => undefined);
+  }
 
-    const claims: number[] = [];
-    const rates: number[] = [];
+  /**
+   * One timed window of the concurrent cycle run (`loops` loops, backlog
+   * constant). The caller interleaves the windows of the benches it compares,
+   * so a slow patch of a shared machine lands on all of them, not on one.
+   */
+  async cycleWindow(durationMs: number): Promise<number> {
     const redisCpuBefore = await redisCpuSeconds(this.probe);
     const cpuBefore = process.cpuUsage();
     const machine = machineBusySampler();
-    const start = performance.now();
-    for (let w = 0; w < windows; w++) {
-      let cycles = 0;
-      const windowStart = performance.now();
-      await this.runLoops(loops, windowStart + durationMs / windows, (claimUs) => {
-        claims.push(claimUs);
-        cycles++;
-      });
-      rates.push((cycles / (performance.now() - windowStart)) * 1000);
-    }
-    const elapsedMs = performance.now() - start;
-    const machineBusy = machine();
+    let cycles = 0;
+    const windowStart = performance.now();
+    await this.runLoops(this.options.loops, windowStart + durationMs, (claimUs) => {
+      this.claims.push(claimUs);
+      cycles++;
+    });
+    const elapsedMs = performance.now() - windowStart;
     const cpu = process.cpuUsage(cpuBefore);
-    const redisCpu = (await redisCpuSeconds(this.probe)) - redisCpuBefore;
+    this.cpu.elapsedMs += elapsedMs;
+    this.cpu.redisSeconds += (await redisCpuSeconds(this.probe)) - redisCpuBefore;
+    this.cpu.clientSeconds += (cpu.user + cpu.system) / 1e6;
+    this.cpu.machineBusyMs += machine() * elapsedMs;
+    const rate = (cycles / elapsedMs) * 1000;
+    this.cycleRates.push(rate);
+    return rate;
+  }
 
-    const bursts: BurstResult[] = [];
-    for (let w = 0; w < windows; w++) bursts.push(await this.bursts(500));
+  /** One window of decisions alone (see `bursts`). */
+  async burstWindow(timedMs: number): Promise<number> {
+    const burst = await this.bursts(timedMs);
+    this.burstResults.push(burst);
+    return burst.claimsPerSecond;
+  }
 
-    // One sequential caller, only the claim timed: the per-caller ceiling set by the round trip.
+  /** One sequential caller, only the claim timed: the per-caller ceiling set by the round trip. */
+  async sequentialRun(durationMs: number): Promise<void> {
     let claimTimeUs = 0;
     let sequential = 0;
-    await this.runLoops(1, performance.now() + 1000, (claimUs) => {
+    await this.runLoops(1, performance.now() + durationMs, (claimUs) => {
       claimTimeUs += claimUs;
       sequential++;
     });
+    this.sequentialRate = (sequential / claimTimeUs) * 1e6;
+  }
 
+  /** The figures of every window run so far: rates are the best window (other processes only ever slow one down). */
+  async result(fillSeconds: number): Promise<DecisionResult> {
+    const bursts = this.burstResults;
     const sizes = await this.store.laneSizes(this.lanes.map((lane) => lane.key));
-    const least = (pick: (b: (typeof bursts)[number]) => number): number => Math.min(...bursts.map(pick));
+    const least = (pick: (b: BurstResult) => number): number => Math.min(...bursts.map(pick));
+    const seconds = this.cpu.elapsedMs / 1000;
     return {
       perLane: this.perLane,
       totalQueued: this.perLane * this.lanes.length,
-      cyclesPerSecond: Math.max(...rates),
-      cycleWindowRates: rates,
-      claimP50Us: percentile(claims, 50),
-      claimP99Us: percentile(claims, 99),
+      cyclesPerSecond: Math.max(...this.cycleRates),
+      cycleWindowRates: this.cycleRates,
+      claimP50Us: percentile(this.claims, 50),
+      claimP99Us: percentile(this.claims, 99),
       burstClaimsPerSecond: Math.max(...bursts.map((b) => b.claimsPerSecond)),
       burstWindowRates: bursts.map((b) => b.claimsPerSecond),
-      sequentialClaimsPerSecond: (sequential / claimTimeUs) * 1e6,
+      sequentialClaimsPerSecond: this.sequentialRate,
       serverUs: { claim: least((b) => b.serverUs.claim), revoke: least((b) => b.serverUs.revoke), enqueue: least((b) => b.serverUs.enqueue) },
-      redisCpuCores: redisCpu / (elapsedMs / 1000),
-      clientCpuCores: (cpu.user + cpu.system) / (elapsedMs * 1000),
-      machineBusy,
+      redisCpuCores: this.cpu.redisSeconds / seconds,
+      clientCpuCores: this.cpu.clientSeconds / seconds,
+      machineBusy: this.cpu.machineBusyMs / this.cpu.elapsedMs,
       backlogConstant: sizes.every((size) => size === this.perLane),
       fillSeconds,
     };
