@@ -37,6 +37,12 @@ const pools = new WeakMap<DataSource, StatementPool>();
  * unnamed → 1.2 ms named). They run on their own connections because the
  * settings above suit key lookups, not the reports' scans on TypeORM's pool.
  *
+ * The statements name the columns they return, so a migration that adds a
+ * column does not disturb a running node's prepared plans (Postgres replans
+ * them after DDL); one that changes the type of a returned column makes them
+ * fail with "cached plan must not change result type" until the node
+ * restarts, like any prepared statement.
+ *
  * One pool per DataSource, opened on first use and closed with it
  * (`StatementPool.end`, called by the app's DataSource on destroy).
  */
