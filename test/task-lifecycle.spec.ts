@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { HOT_PATH_SESSION_OPTIONS, NamedStatement, StatementPool } from '../src/database/statement-pool';
 import { TaskEventEntity } from '../src/tasks/task-event.entity';
 import { TaskHistoryService } from '../src/tasks/task-history.service';
+import { CREATE_SURVEY } from '../src/surveys/surveys.service';
 import { LIFECYCLE_STATEMENTS, NewTask, TaskLifecycleRepository } from '../src/tasks/task-lifecycle.repository';
 import { createTestDatabase, TestDatabase } from './support/database';
 
@@ -153,18 +154,19 @@ describe('TaskLifecycleRepository (real Postgres)', () => {
   });
 
   /**
-   * The plan a named statement keeps once Postgres switches it to a generic
-   * plan (forced here), on a connection with `options`, with `tasks` analyzed
-   * while nearly empty: as after the first tasks of a new install, before a
-   * bulk load. NULL for every parameter: a generic plan does not look at them.
+   * The plan a hot-path statement (the lifecycle's, the survey insert) keeps
+   * once Postgres switches it to a generic plan (forced here), on a
+   * connection with `options`, with `tasks` analyzed while nearly empty: as
+   * after the first tasks of a new install, before a bulk load. NULL for
+   * every parameter: a generic plan does not look at them.
    */
   async function genericPlans(options: string | undefined): Promise<Map<string, string>> {
     const client = new Client({ connectionString: database.url, options });
     await client.connect();
     try {
-      await client.query('ANALYZE tasks; ANALYZE offers; ANALYZE task_events');
+      await client.query('ANALYZE tasks; ANALYZE offers; ANALYZE task_events; ANALYZE surveys');
       const plans = new Map<string, string>();
-      for (const statement of LIFECYCLE_STATEMENTS) plans.set(statement.name, await genericPlan(client, statement));
+      for (const statement of [...LIFECYCLE_STATEMENTS, CREATE_SURVEY]) plans.set(statement.name, await genericPlan(client, statement));
       return plans;
     } finally {
       await client.end();

@@ -36,8 +36,8 @@ import { percentile } from '../support/stats';
  * lane (a later score). The rate counts whole cycles (decide + revoke +
  * re-enqueue = 3 scripts), so it understates the decision rate alone.
  *
- * One bench per backlog, each with its own lanes and agents on the same
- * store, all filled before anything is timed; the caller interleaves their
+ * One bench per backlog, each with its own store (key prefix), lanes and
+ * agents on the same Redis, all filled before anything is timed; the caller interleaves their
  * windows (bench A, B, C, then A, B, C again…), so a slow patch of the
  * machine falls on every backlog rather than on whichever ran then. Rates
  * are the best of those short windows: other processes only ever slow a

@@ -39,9 +39,10 @@ const pools = new WeakMap<DataSource, StatementPool>();
  *
  * The statements name the columns they return, so a migration that adds a
  * column does not disturb a running node's prepared plans (Postgres replans
- * them after DDL); one that changes the type of a returned column makes them
- * fail with "cached plan must not change result type" until the node
- * restarts, like any prepared statement.
+ * them after DDL). One that changes the type of a returned column makes a
+ * statement fail once per connection ("cached plan must not change result
+ * type"): the pool drops a connection whose query failed, and the next one
+ * prepares the statement again. Such a migration needs the nodes stopped.
  *
  * One pool per DataSource, opened on first use and closed with it
  * (`StatementPool.end`, called by the app's DataSource on destroy).

@@ -13,7 +13,7 @@ import { SurveyException, SurveyExceptionCode } from './surveys.exception';
 export const SURVEY_CHANNELS = ['email', 'chat'] as const;
 
 /** A completed task's survey, if it is a chat or email that wants one; at most one per task (its statement is on the hot path). */
-const CREATE_SURVEY: NamedStatement = {
+export const CREATE_SURVEY: NamedStatement = {
   name: 'survey_for_completed_task',
   text: `INSERT INTO surveys (token, task_id, channel, queue_id, agent_id, conversation_id, created_at)
          SELECT $2, id, channel, queue_id, agent_id, conversation_id, now() FROM tasks
