@@ -6,6 +6,8 @@ type TimerHandler = (id: string, dueAt: number) => Promise<void>;
 /** Longest delay setTimeout accepts (about 24.8 days). */
 const MAX_DELAY_MS = 2 ** 31 - 1;
 const CLAIM_BATCH = 100;
+/** At shutdown, how long to wait for a batch already claimed to finish (its timers are gone from the store). */
+const SHUTDOWN_WAIT_MS = 5000;
 
 /**
  * Runs the store's timers (offer expiry, wrap-up end, preference timeout,
@@ -21,7 +23,8 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly handlers = new Map<string, TimerHandler>();
   private timeout: NodeJS.Timeout | undefined;
   private armedFor = Number.POSITIVE_INFINITY;
-  private firing = false;
+  /** The batch being run, if any: one at a time per node. */
+  private running: Promise<void> | null = null;
   private stopped = false;
 
   constructor(@Inject(STATE_STORE) private readonly store: StateStore) {}
@@ -45,9 +48,22 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     if (next !== null) this.arm(next);
   }
 
-  onModuleDestroy(): void {
+  /**
+   * Stops arming, then lets a batch already claimed finish: its timers are no
+   * longer in the store, so an offer expiring at this instant must still be
+   * re-queued in Postgres before the database pools close (after every
+   * module's onModuleDestroy). Bounded, so a store that does not answer
+   * cannot hold the shutdown.
+   */
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.timeout) clearTimeout(this.timeout);
+    const running = this.running;
+    if (!running) return;
+    let waited: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (waited = setTimeout(resolve, SHUTDOWN_WAIT_MS)));
+    await Promise.race([running, bound]);
+    clearTimeout(waited);
   }
 
   /** Makes sure this node wakes up no later than `dueAt`. */
@@ -56,27 +72,31 @@ export class TimerService implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.timeout) clearTimeout(this.timeout);
     this.armedFor = dueAt;
     const delay = Math.min(MAX_DELAY_MS, Math.max(0, dueAt - Date.now()));
-    this.timeout = setTimeout(() => void this.fire(), delay);
+    this.timeout = setTimeout(() => this.fire(), delay);
   }
 
-  private async fire(): Promise<void> {
+  private fire(): void {
     this.timeout = undefined;
     this.armedFor = Number.POSITIVE_INFINITY;
-    if (this.firing || this.stopped) return;
-    this.firing = true;
+    if (this.running || this.stopped) return;
+    this.running = this.runDue().finally(() => {
+      this.running = null;
+    });
+  }
+
+  /** Claims and runs the due timers, batch after batch, then arms for the next one. */
+  private async runDue(): Promise<void> {
     try {
       for (;;) {
         const due = await this.store.claimDueTimers(Date.now(), CLAIM_BATCH);
         await Promise.all(due.map((timer) => this.run(timer.kind, timer.id, timer.dueAt)));
-        if (due.length < CLAIM_BATCH) break;
+        if (due.length < CLAIM_BATCH || this.stopped) break;
       }
       const next = await this.store.nextTimerDue();
       if (next !== null) this.arm(next);
     } catch (error) {
       this.logger.error(`timer run failed: ${String(error)}; retrying in 1 s`);
       this.arm(Date.now() + 1000);
-    } finally {
-      this.firing = false;
     }
   }
 
