@@ -354,7 +354,7 @@ describe('MailboxWatcher against a real Dovecot', () => {
     // Kicks the session, drops Dovecot's uidlist/index: new UIDVALIDITY, UIDs renumbered.
     const newValidity = await dovecot.resetUidValidity('w-uidv');
     expect(newValidity).not.toBe(oldValidity);
-    await hooks.waitStatus((status) => status.connected && hooks.cursor.uidValidity === newValidity, 8_000);
+    await hooks.waitStatus((status) => status.connected && hooks.cursor.uidValidity === newValidity, 20_000);
     await dovecot.append('w-uidv', mail('uv-3@example.test'));
     await hooks.waitCommitted([...ids, '<uv-3@example.test>']);
 
@@ -365,7 +365,7 @@ describe('MailboxWatcher against a real Dovecot', () => {
     expect(hooks.savedCursors).toContainEqual({ uidValidity: newValidity, lastUid: 0 });
     expect(hooks.cursor.uidValidity).toBe(newValidity);
     expect(hooks.attempts.filter((m) => m.uidValidity === newValidity).map((m) => messageIdOf(m.raw))).toEqual([...ids, '<uv-3@example.test>']);
-  });
+  }, 45_000);
 
   it('hands an oversized mail over truncated, with its real size', async () => {
     const hooks = new MemoryHooks();
