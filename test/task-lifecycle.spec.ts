@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { DataSource, EntitySubscriberInterface, InsertEvent } from 'typeorm';
 import { buildDataSourceOptions, runPendingMigrations } from '../src/database/data-source';
+import { Client } from 'pg';
+import { HOT_PATH_SESSION_OPTIONS, NamedStatement, StatementPool } from '../src/database/statement-pool';
 import { TaskEventEntity } from '../src/tasks/task-event.entity';
 import { TaskHistoryService } from '../src/tasks/task-history.service';
-import { NewTask, TaskLifecycleRepository } from '../src/tasks/task-lifecycle.repository';
+import { CREATE_SURVEY } from '../src/surveys/surveys.service';
+import { LIFECYCLE_STATEMENTS, NewTask, TaskLifecycleRepository } from '../src/tasks/task-lifecycle.repository';
 import { createTestDatabase, TestDatabase } from './support/database';
 
 Logger.overrideLogger(['fatal', 'error', 'warn']);
@@ -35,6 +38,7 @@ describe('TaskLifecycleRepository (real Postgres)', () => {
   });
 
   afterAll(async () => {
+    if (dataSource) await StatementPool.end(dataSource);
     await dataSource?.destroy();
     await database?.drop();
   });
@@ -147,5 +151,63 @@ describe('TaskLifecycleRepository (real Postgres)', () => {
     await dataSource.query(`UPDATE tasks SET status = 'canceled' WHERE id = $1`, [taskId]);
     const task = await repository.offered({ offerId: randomUUID(), taskId, agentId, channel: 'chat', createdAt: new Date(), expiresAt: new Date() });
     expect(task).toMatchObject({ id: taskId, status: 'canceled', agentId: null });
+  });
+
+  /**
+   * The plan a hot-path statement (the lifecycle's, the survey insert) keeps
+   * once Postgres switches it to a generic plan (forced here), on a
+   * connection with `options`, with `tasks` analyzed while nearly empty: as
+   * after the first tasks of a new install, before a bulk load. NULL for
+   * every parameter: a generic plan does not look at them.
+   */
+  async function genericPlans(options: string | undefined): Promise<Map<string, string>> {
+    const client = new Client({ connectionString: database.url, options });
+    await client.connect();
+    try {
+      await client.query('ANALYZE tasks; ANALYZE offers; ANALYZE task_events; ANALYZE surveys');
+      const plans = new Map<string, string>();
+      for (const statement of [...LIFECYCLE_STATEMENTS, CREATE_SURVEY]) plans.set(statement.name, await genericPlan(client, statement));
+      return plans;
+    } finally {
+      await client.end();
+    }
+  }
+
+  async function genericPlan(client: Client, statement: NamedStatement): Promise<string> {
+    const parameters = Math.max(...[...statement.text.matchAll(/\$(\d+)/g)].map((match) => Number(match[1])));
+    await client.query('BEGIN');
+    try {
+      await client.query(`SET LOCAL plan_cache_mode = force_generic_plan`);
+      await client.query(`PREPARE plan_check AS ${statement.text}`);
+      const rows: Array<{ 'QUERY PLAN': string }> = (await client.query(`EXPLAIN EXECUTE plan_check(${Array(parameters).fill('NULL').join(', ')})`)).rows;
+      return rows.map((row) => row['QUERY PLAN']).join('\n');
+    } finally {
+      await client.query('ROLLBACK');
+      await client.query('DEALLOCATE ALL');
+    }
+  }
+
+  /** The scans of `tasks` and `offers` in a plan that are not a lookup by primary or unique key. */
+  function offKeyScans(plan: string): string[] {
+    return [...plan.matchAll(/(Seq Scan|Index Scan|Index Only Scan|Bitmap Index Scan|Bitmap Heap Scan)(?: Backward)?(?: using (\S+))? on (tasks|offers)\b/g)]
+      .filter((scan) => !/^("PK_|tasks_external_id_key)/.test(scan[2] ?? ''))
+      .map((scan) => scan[0]);
+  }
+
+  it('caches plans that read tasks and offers by key only, whatever the table size when they were made', async () => {
+    // The hazard, on a default connection: a generic plan made on a near-empty table scans it, and would go on
+    // scanning it after a bulk load until autovacuum analyzes the table.
+    const defaults = await genericPlans(undefined);
+    expect([...defaults.values()].some((plan) => offKeyScans(plan).length > 0)).toBe(true);
+    // On the hot-path settings, every statement reads its rows by key: no sequential scan, and no other index
+    // (a status index would be walked entry by entry once 100 000 tasks are queued).
+    const hotPath = await genericPlans(HOT_PATH_SESSION_OPTIONS);
+    expect(Object.fromEntries([...hotPath].map(([name, plan]) => [name, offKeyScans(plan)]))).toEqual(
+      Object.fromEntries([...hotPath.keys()].map((name) => [name, []])),
+    );
+    // And the repository's statements do run on connections with those settings.
+    const pool = StatementPool.for(dataSource);
+    expect(await pool.rows({ name: 'test_enable_seqscan', text: 'SHOW enable_seqscan' }, [])).toEqual([{ enable_seqscan: 'off' }]);
+    expect(await pool.rows({ name: 'test_jit', text: 'SHOW jit' }, [])).toEqual([{ jit: 'off' }]);
   });
 });

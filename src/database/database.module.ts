@@ -5,6 +5,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DatabaseHealth } from './database-health';
 import { buildDataSourceOptions, MigrationFailedError, runPendingMigrations } from './data-source';
 import { EmbeddedPostgres, embeddedPostgresOptions } from './embedded-postgres';
+import { StatementPool } from './statement-pool';
 
 const logger = new Logger('DatabaseModule');
 
@@ -17,8 +18,8 @@ const logger = new Logger('DatabaseModule');
 const embeddedByOptions = new WeakMap<object, EmbeddedPostgres>();
 
 /**
- * A DataSource that stops the embedded PostgreSQL it runs on after its own
- * pool is closed. TypeOrmCoreModule destroys the DataSource last (global
+ * A DataSource that closes the hot-path statement pool with its own, then
+ * stops the embedded PostgreSQL it runs on. TypeOrmCoreModule destroys the DataSource last (global
  * modules shut down after all others), so the database outlives every module
  * that may still write during shutdown.
  */
@@ -31,6 +32,7 @@ class OwningDataSource extends DataSource {
 
   override async destroy(): Promise<void> {
     try {
+      await StatementPool.end(this);
       if (this.isInitialized) await super.destroy();
     } finally {
       const embedded = this.embedded;

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, IsNull, Repository } from 'typeorm';
 import { isUniqueViolation } from '../common/validation';
+import { NamedStatement, StatementPool } from '../database/statement-pool';
 import { TappedTaskEvent, TaskEventTap } from '../stats/task-event-tap';
 import { TaskEntity } from '../tasks/task.entity';
 import { SurveyEntity } from './survey.entity';
@@ -10,6 +11,29 @@ import { SurveyException, SurveyExceptionCode } from './surveys.exception';
 
 /** Channels whose completed tasks get a survey. */
 export const SURVEY_CHANNELS = ['email', 'chat'] as const;
+
+/**
+ * A completed task's survey, if it is a chat or email that wants one; at most
+ * one per task. On the hot path, so a named statement: only the task's key is
+ * indexable (the rest is `(…) IS TRUE`; see task-lifecycle.repository.ts).
+ */
+export const CREATE_SURVEY: NamedStatement = {
+  name: 'survey_for_completed_task',
+  text: `INSERT INTO surveys (token, task_id, channel, queue_id, agent_id, conversation_id, created_at)
+         SELECT $2, id, channel, queue_id, agent_id, conversation_id, now() FROM tasks
+          WHERE id = $1 AND (channel = ANY($3) AND status IN ('wrapping', 'completed') AND NOT (attributes @> '{"survey": false}')) IS TRUE
+         ON CONFLICT (task_id) DO NOTHING
+         RETURNING id, token, task_id, channel, conversation_id, agent_id`,
+};
+
+interface SurveyRow {
+  id: string;
+  token: string;
+  task_id: string;
+  channel: string;
+  conversation_id: string | null;
+  agent_id: string | null;
+}
 
 /** The path of a survey's public link (the host is the deployment's public URL). */
 export const surveyPath = (token: string): string => `/api/surveys/${token}`;
@@ -55,12 +79,16 @@ export interface PublicSurveyView {
 export class SurveysService implements OnModuleInit {
   private readonly logger = new Logger(SurveysService.name);
   private readonly listeners: SurveyCreatedListener[] = [];
+  private readonly statements: StatementPool;
 
   constructor(
     @InjectRepository(SurveyEntity) private readonly surveys: Repository<SurveyEntity>,
     @InjectRepository(TaskEntity) private readonly tasks: Repository<TaskEntity>,
     private readonly tap: TaskEventTap,
-  ) {}
+    @InjectDataSource() dataSource: DataSource,
+  ) {
+    this.statements = StatementPool.for(dataSource);
+  }
 
   onModuleInit(): void {
     this.tap.on((event) => this.onTaskEvent(event));
@@ -71,21 +99,13 @@ export class SurveysService implements OnModuleInit {
   }
 
   /**
-   * A completed chat or email gets its survey: one statement (it runs for every
-   * completed task, on the hot path) that reads the task, checks it is
-   * eligible, and inserts at most one survey per task.
+   * A completed chat or email gets its survey: one named statement (it runs
+   * for every completed task, on the hot path) that reads the task, checks it
+   * is eligible, and inserts at most one survey per task.
    */
   async onTaskEvent(event: TappedTaskEvent): Promise<void> {
     if (event.type !== 'completed' || !(SURVEY_CHANNELS as readonly string[]).includes(event.channel ?? '')) return;
-    const rows: Array<{ id: string; token: string; task_id: string; channel: string; conversation_id: string | null; agent_id: string | null }> =
-      await this.surveys.query(
-        `INSERT INTO surveys (token, task_id, channel, queue_id, agent_id, conversation_id, created_at)
-         SELECT $2, id, channel, queue_id, agent_id, conversation_id, now() FROM tasks
-          WHERE id = $1 AND channel = ANY($3) AND status IN ('wrapping', 'completed') AND NOT (attributes @> '{"survey": false}')
-         ON CONFLICT (task_id) DO NOTHING
-         RETURNING id, token, task_id, channel, conversation_id, agent_id`,
-        [event.taskId, randomBytes(32).toString('base64url'), [...SURVEY_CHANNELS]],
-      );
+    const rows = await this.statements.rows<SurveyRow>(CREATE_SURVEY, [event.taskId, randomBytes(32).toString('base64url'), [...SURVEY_CHANNELS]]);
     const row = rows[0];
     if (!row) return;
     this.announce({

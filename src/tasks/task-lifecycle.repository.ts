@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { NamedStatement, StatementPool } from '../database/statement-pool';
 import { OfferOutcome } from '../routing/offer.entity';
 import { Channel } from './channel';
 import { TaskEntity } from './task.entity';
@@ -54,6 +53,16 @@ const COLUMNS =
   'id, channel, queue_id, status, priority, skills, preferred_agent_id, preferred_until, attributes, external_id, ' +
   'conversation_id, agent_id, score, enqueued_at, assigned_at, completed_at, disposition, notes, created_at, updated_at';
 
+/*
+ * Only a key is indexable in these statements: every other condition is
+ * written `(…) IS TRUE`, which no index can serve. They run as named
+ * statements whose generic plan Postgres makes once and keeps; with a status
+ * or agent condition indexable, a plan made while `tasks` was nearly empty
+ * could read it through `tasks_status_idx` or `tasks_queue_status_idx`, and
+ * walk every queued task once 100 000 were queued (seen in the bench: p50
+ * 353 ms per offer). Checked for every statement in test/task-lifecycle.spec.ts.
+ */
+
 /** Appends one task event for the task `$<task>` (read from the statement's snapshot of `tasks`). */
 const eventFor = (task: string, type: string, agent: string, at: string, data: string): string =>
   `INSERT INTO task_events (task_id, type, queue_id, agent_id, channel, at, data)
@@ -63,7 +72,7 @@ const eventFor = (task: string, type: string, agent: string, at: string, data: s
 const updatedOrCurrent = (task: string): string =>
   `SELECT ${COLUMNS} FROM t UNION ALL SELECT ${COLUMNS} FROM tasks WHERE id = ${task} AND NOT EXISTS (SELECT 1 FROM t)`;
 
-const CREATE = `
+const CREATE: NamedStatement = { name: 'task_create', text: `
   WITH t AS (
     INSERT INTO tasks (channel, queue_id, status, priority, skills, preferred_agent_id, preferred_until, attributes,
                        external_id, conversation_id, score, enqueued_at)
@@ -74,35 +83,35 @@ const CREATE = `
     INSERT INTO task_events (task_id, type, queue_id, agent_id, channel, at, data)
     SELECT id, 'created', queue_id, NULL, channel, $11::timestamptz, $12::jsonb FROM t
   )
-  SELECT ${COLUMNS} FROM t`;
+  SELECT ${COLUMNS} FROM t` };
 
-const OFFERED = `
+const OFFERED: NamedStatement = { name: 'task_offered', text: `
   WITH o AS (
     INSERT INTO offers (id, task_id, agent_id, channel, outcome, created_at, expires_at)
     SELECT $2::uuid, id, $3::uuid, $4::text, 'pending', $5::timestamptz, $6::timestamptz FROM tasks WHERE id = $1
   ), t AS (
-    UPDATE tasks SET status = 'offered', agent_id = $3, updated_at = now() WHERE id = $1 AND status = 'queued' RETURNING ${COLUMNS}
+    UPDATE tasks SET status = 'offered', agent_id = $3, updated_at = now() WHERE id = $1 AND (status = 'queued') IS TRUE RETURNING ${COLUMNS}
   ), e AS (${eventFor('$1', "'offered'", '$3', '$5', '$7')})
-  ${updatedOrCurrent('$1')}`;
+  ${updatedOrCurrent('$1')}` };
 
-const ASSIGNED = `
+const ASSIGNED: NamedStatement = { name: 'task_assigned', text: `
   WITH t AS (
     UPDATE tasks SET status = 'assigned', agent_id = $3, assigned_at = $4, updated_at = now()
-     WHERE id = $1 AND status IN ('queued', 'offered') RETURNING ${COLUMNS}
+     WHERE id = $1 AND (status IN ('queued', 'offered')) IS TRUE RETURNING ${COLUMNS}
   ), o AS (
     UPDATE offers SET outcome = 'accepted', reason = NULL, ended_at = $4 WHERE id = $2 AND outcome = 'pending'
   ), e AS (${eventFor('$1', "'assigned'", '$3', '$4', '$5')})
-  ${updatedOrCurrent('$1')}`;
+  ${updatedOrCurrent('$1')}` };
 
 // $5: {queueId: wrapUpSeconds} for the queues with a wrap-up (from the directory, as routing reads it).
 // $6, $7: the agent's notes (null clears them) when $7 is true; when false the notes already on the task stay.
 // The event carries the task's notes when it has some.
-const COMPLETED = `
+const COMPLETED: NamedStatement = { name: 'task_completed', text: `
   WITH t AS (
     UPDATE tasks
        SET status = CASE WHEN COALESCE(($5::jsonb ->> queue_id::text)::int, 0) > 0 THEN 'wrapping' ELSE 'completed' END,
            completed_at = $3, disposition = $4, notes = CASE WHEN $7::boolean THEN $6::text ELSE notes END, updated_at = now()
-     WHERE id = $1 AND agent_id = $2 AND status = 'assigned'
+     WHERE id = $1 AND (agent_id = $2 AND status = 'assigned') IS TRUE
      RETURNING ${COLUMNS}
   ), e AS (
     INSERT INTO task_events (task_id, type, queue_id, agent_id, channel, at, data)
@@ -111,42 +120,48 @@ const COMPLETED = `
              || CASE WHEN notes IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('notes', notes) END
       FROM t
   )
-  SELECT ${COLUMNS} FROM t`;
+  SELECT ${COLUMNS} FROM t` };
+
+const BY_EXTERNAL_ID: NamedStatement = { name: 'task_by_external_id', text: `SELECT ${COLUMNS} FROM tasks WHERE external_id = $1` };
 
 // The agent's notes, while the task is theirs and not over (in progress or in wrap-up).
-const NOTES = `
+const NOTES: NamedStatement = { name: 'task_notes', text: `
   UPDATE tasks SET notes = $3, updated_at = now()
-   WHERE id = $1 AND agent_id = $2 AND status IN ('assigned', 'wrapping')
-   RETURNING ${COLUMNS}`;
+   WHERE id = $1 AND (agent_id = $2 AND status IN ('assigned', 'wrapping')) IS TRUE
+   RETURNING ${COLUMNS}` };
 
-const REQUEUED = `
+const REQUEUED: NamedStatement = { name: 'task_requeued', text: `
   WITH t AS (
-    UPDATE tasks SET status = 'queued', agent_id = NULL, updated_at = now() WHERE id = $1 AND status IN ('offered', 'queued') RETURNING ${COLUMNS}
+    UPDATE tasks SET status = 'queued', agent_id = NULL, updated_at = now() WHERE id = $1 AND (status IN ('offered', 'queued')) IS TRUE RETURNING ${COLUMNS}
   ), o AS (
     UPDATE offers SET outcome = $3, reason = $4, ended_at = $5 WHERE id = $2 AND outcome = 'pending'
   ), e AS (${eventFor('$1', '$6', '$7', '$5', '$8')})
-  ${updatedOrCurrent('$1')}`;
+  ${updatedOrCurrent('$1')}` };
+
+/** Every statement below (the hot-path pool's plans for them are checked in test/task-lifecycle.spec.ts). */
+export const LIFECYCLE_STATEMENTS: readonly NamedStatement[] = [CREATE, BY_EXTERNAL_ID, OFFERED, ASSIGNED, COMPLETED, NOTES, REQUEUED];
 
 /**
  * The task transitions on the offer path, each ONE Postgres statement: the
  * task row change, the offer record and the task event are written together
  * (data-modifying CTEs), so history is never behind the task and nothing is
  * lost on a crash; every statement answers the task row (RETURNING), so no
- * read follows a write. Raw parameterised SQL on the pool: these run several
- * times per task at hundreds of tasks per second, where TypeORM's query
- * building and entity mapping cost more than the statement itself. The task
+ * read follows a write. Raw parameterised SQL, sent by name on the hot-path
+ * pool (StatementPool): these run several times per task at hundreds of tasks
+ * per second, where TypeORM's query building and entity mapping, and
+ * Postgres's parsing and planning, cost more than the statement itself. The task
  * events written here are handed to the history's listeners exactly like the
  * ones `TaskHistoryService.record` inserts.
  */
 @Injectable()
 export class TaskLifecycleRepository {
-  private readonly pool: Pool;
+  private readonly statements: StatementPool;
 
   constructor(
     @InjectDataSource() dataSource: DataSource,
     private readonly history: TaskHistoryService,
   ) {
-    this.pool = (dataSource.driver as PostgresDriver).master as Pool;
+    this.statements = StatementPool.for(dataSource);
   }
 
   /**
@@ -166,7 +181,7 @@ export class TaskLifecycleRepository {
   }
 
   async findByExternalId(externalId: string): Promise<TaskEntity | null> {
-    const row = await this.one(`SELECT ${COLUMNS} FROM tasks WHERE external_id = $1`, [externalId]);
+    const row = await this.one(BY_EXTERNAL_ID, [externalId]);
     return row && toTask(row);
   }
 
@@ -245,16 +260,10 @@ export class TaskLifecycleRepository {
     return task;
   }
 
-  /**
-   * Unnamed on purpose: a named (prepared) statement would save Postgres the
-   * ~0.2 ms of planning these CTEs cost, but its cached generic plan outlives
-   * the table size it was made for: planned on a near-empty `tasks` table it
-   * keeps a sequential scan after a bulk import until autovacuum analyzes the
-   * table (measured: 12 ms per statement at 100 000 rows, for up to a minute).
-   */
-  private async one(text: string, values: unknown[]): Promise<TaskRow | null> {
-    const result = await this.pool.query<TaskRow>(text, values);
-    return result.rows[0] ?? null;
+  /** Named statements on their own connections (see StatementPool: parsed and planned once per connection). */
+  private async one(statement: NamedStatement, values: unknown[]): Promise<TaskRow | null> {
+    const rows = await this.statements.rows<TaskRow>(statement, values);
+    return rows[0] ?? null;
   }
 }
 
