@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { DataSource, EntitySubscriberInterface, InsertEvent } from 'typeorm';
 import { buildDataSourceOptions, runPendingMigrations } from '../src/database/data-source';
 import { Client } from 'pg';
-import { HOT_PATH_SESSION_OPTIONS, NamedStatement, StatementPool } from '../src/database/statement-pool';
+import { HOT_PATH_SETTINGS, NamedStatement, StatementPool } from '../src/database/statement-pool';
 import { TaskEventEntity } from '../src/tasks/task-event.entity';
 import { TaskHistoryService } from '../src/tasks/task-history.service';
 import { CREATE_SURVEY } from '../src/surveys/surveys.service';
@@ -156,14 +156,15 @@ describe('TaskLifecycleRepository (real Postgres)', () => {
   /**
    * The plan a hot-path statement (the lifecycle's, the survey insert) keeps
    * once Postgres switches it to a generic plan (forced here), on a
-   * connection with `options`, with `tasks` analyzed while nearly empty: as
+   * connection with `settings` run first, with `tasks` analyzed while nearly empty: as
    * after the first tasks of a new install, before a bulk load. NULL for
    * every parameter: a generic plan does not look at them.
    */
-  async function genericPlans(options: string | undefined): Promise<Map<string, string>> {
-    const client = new Client({ connectionString: database.url, options });
+  async function genericPlans(settings: string | null): Promise<Map<string, string>> {
+    const client = new Client({ connectionString: database.url });
     await client.connect();
     try {
+      if (settings) await client.query(settings);
       await client.query('ANALYZE tasks; ANALYZE offers; ANALYZE task_events; ANALYZE surveys');
       const plans = new Map<string, string>();
       for (const statement of [...LIFECYCLE_STATEMENTS, CREATE_SURVEY]) plans.set(statement.name, await genericPlan(client, statement));
@@ -197,11 +198,11 @@ describe('TaskLifecycleRepository (real Postgres)', () => {
   it('caches plans that read tasks and offers by key only, whatever the table size when they were made', async () => {
     // The hazard, on a default connection: a generic plan made on a near-empty table scans it, and would go on
     // scanning it after a bulk load until autovacuum analyzes the table.
-    const defaults = await genericPlans(undefined);
+    const defaults = await genericPlans(null);
     expect([...defaults.values()].some((plan) => offKeyScans(plan).length > 0)).toBe(true);
     // On the hot-path settings, every statement reads its rows by key: no sequential scan, and no other index
     // (a status index would be walked entry by entry once 100 000 tasks are queued).
-    const hotPath = await genericPlans(HOT_PATH_SESSION_OPTIONS);
+    const hotPath = await genericPlans(HOT_PATH_SETTINGS);
     expect(Object.fromEntries([...hotPath].map(([name, plan]) => [name, offKeyScans(plan)]))).toEqual(
       Object.fromEntries([...hotPath.keys()].map((name) => [name, []])),
     );
@@ -209,5 +210,19 @@ describe('TaskLifecycleRepository (real Postgres)', () => {
     const pool = StatementPool.for(dataSource);
     expect(await pool.rows({ name: 'test_enable_seqscan', text: 'SHOW enable_seqscan' }, [])).toEqual([{ enable_seqscan: 'off' }]);
     expect(await pool.rows({ name: 'test_jit', text: 'SHOW jit' }, [])).toEqual([{ jit: 'off' }]);
+  });
+
+  it('applies the hot-path settings even when DATABASE_URL carries its own startup options', async () => {
+    const url = new URL(database.url);
+    url.searchParams.set('options', '-c statement_timeout=7000');
+    const other = { options: { url: url.toString() } } as unknown as DataSource;
+    const pool = StatementPool.for(other);
+    try {
+      expect(await pool.rows({ name: 'test_settings', text: `SELECT current_setting('enable_seqscan') AS seqscan, current_setting('statement_timeout') AS timeout` }, [])).toEqual([
+        { seqscan: 'off', timeout: '7s' },
+      ]);
+    } finally {
+      await StatementPool.end(other);
+    }
   });
 });

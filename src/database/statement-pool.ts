@@ -26,7 +26,7 @@ const POOL_SIZE = 6;
  * - `jit=off`: a priced-out scan makes a plan's cost huge, and JIT
  *   compilation is triggered by cost; these statements take microseconds.
  */
-export const HOT_PATH_SESSION_OPTIONS = '-c enable_seqscan=off -c jit=off';
+export const HOT_PATH_SETTINGS = 'SET enable_seqscan = off; SET jit = off';
 
 const pools = new WeakMap<DataSource, StatementPool>();
 
@@ -58,9 +58,13 @@ export class StatementPool {
       connectionString: url,
       max: POOL_SIZE,
       application_name: 'blended-acd-hot-path',
-      options: HOT_PATH_SESSION_OPTIONS,
       // A pool nobody ended (a DataSource built by hand in a script) does not keep the process alive.
       allowExitOnIdle: true,
+    });
+    // Set on each new connection, before its first statement (pg runs a client's queries in order). Not as
+    // startup `options`: an `options` parameter in DATABASE_URL would silently replace them.
+    this.pool.on('connect', (client) => {
+      client.query(HOT_PATH_SETTINGS).catch((error: Error) => this.logger.error(`hot-path settings not applied: ${error.message}`));
     });
     // An idle connection dropped by the server (restart, terminated backend) is replaced on next use.
     this.pool.on('error', (error) => this.logger.warn(`idle hot-path connection lost: ${error.message}`));

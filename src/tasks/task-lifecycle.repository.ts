@@ -55,7 +55,8 @@ const COLUMNS =
 
 /*
  * Only a key is indexable in these statements: every other condition is
- * written `(…) IS TRUE`, which no index can serve. They run as named
+ * written `(…) IS TRUE`, which no index of these tables can serve (only an
+ * index on that very boolean expression could). They run as named
  * statements whose generic plan Postgres makes once and keeps; with a status
  * or agent condition indexable, a plan made while `tasks` was nearly empty
  * could read it through `tasks_status_idx` or `tasks_queue_status_idx`, and
